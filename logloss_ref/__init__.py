@@ -1,0 +1,46 @@
+"""logloss_ref: a reference implementation of binary cross-entropy (log loss).
+
+Every public name is re-exported here; the modules behind them are small and private in
+spirit (``links``, ``losses``, ``models``, ``data``; figures live in ``logloss_ref.plots``,
+which imports matplotlib and is therefore not imported here).
+"""
+
+from ._validation import NotFittedError
+from .data import CaseStudyTable, Customers, case_study_table, make_customers
+from .links import log_sigmoid, logit, sigmoid, softplus
+from .losses import EPS, corrected_probabilities, log_loss, log_loss_from_logits, mse
+from .models import (
+    ConvergenceWarning,
+    LinearRegression,
+    LogisticRegression,
+    linear_predictor,
+    log_loss_gradient,
+    log_loss_hessian,
+    mse_gradient,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EPS",
+    "CaseStudyTable",
+    "ConvergenceWarning",
+    "Customers",
+    "LinearRegression",
+    "LogisticRegression",
+    "NotFittedError",
+    "case_study_table",
+    "corrected_probabilities",
+    "linear_predictor",
+    "log_loss",
+    "log_loss_from_logits",
+    "log_loss_gradient",
+    "log_loss_hessian",
+    "log_sigmoid",
+    "logit",
+    "make_customers",
+    "mse",
+    "mse_gradient",
+    "sigmoid",
+    "softplus",
+]

@@ -1,0 +1,203 @@
+"""The one place that checks inputs and words the errors.
+
+Every public function of the package calls these at its boundary and then trusts its data.
+Checks on long arrays run block by block (see ``block_slices``) so that validating 10**7
+samples costs a few passes over cache-sized pieces, not a handful of full-size temporaries.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterator
+
+import numpy as np
+
+# 2**14 float64 values (128 KiB) per block: the block and its temporaries stay in the L2 cache.
+BLOCK_SIZE = 1 << 14
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+class NotFittedError(ValueError, AttributeError):
+    """Raised when a model is used for prediction before ``fit`` has been called."""
+
+
+def block_slices(n: int, size: int = BLOCK_SIZE) -> Iterator[slice]:
+    """Yield consecutive slices that cover ``range(n)`` in pieces of at most ``size``."""
+    for start in range(0, n, size):
+        yield slice(start, min(start + size, n))
+
+
+def _describe(x) -> str:
+    return f"{type(x).__name__} {x!r}" if np.ndim(x) == 0 else f"array of dtype {np.asarray(x).dtype}"
+
+
+def as_real_array(x, name: str, *, ndim: int | None = None) -> np.ndarray:
+    """Return ``x`` as a real-valued NumPy array, refusing anything that is not numbers.
+
+    Bools and integers are accepted and kept as they are; floats are kept in their dtype.
+    ``ndim`` (when given) is the required number of dimensions.
+    """
+    if x is None:
+        raise TypeError(f"{name} must be an array-like of real numbers, got None.")
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be an array-like of real numbers, got the string {x!r}.")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as exc:  # ragged nested lists, for instance
+        raise ValueError(f"{name} could not be read as an array: {exc}") from None
+    if arr.dtype.kind not in "biuf":
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{name} must be real, got complex numbers; pass the real part if that is what you mean.")
+        raise TypeError(
+            f"{name} must contain real numbers, got {_describe(x)}; convert strings or objects to numbers first."
+        )
+    if ndim is not None and arr.ndim != ndim:
+        if ndim == 1:
+            hint = " Pass a flat sequence, for example y.ravel() if it is a single column." if arr.ndim == 2 else ""
+            raise ValueError(f"{name} must be 1-D, got an array of shape {arr.shape}.{hint}")
+        if ndim == 2:
+            hint = " For a single feature use X.reshape(-1, 1)." if arr.ndim == 1 else ""
+            raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {arr.shape}.{hint}")
+        raise ValueError(f"{name} must have {ndim} dimensions, got shape {arr.shape}.")
+    return arr
+
+
+def as_float_array(x, name: str, *, ndim: int | None = None) -> np.ndarray:
+    """``as_real_array`` converted to float64 (no copy when it already is)."""
+    return np.asarray(as_real_array(x, name, ndim=ndim), dtype=np.float64)
+
+
+def _first_bad(arr: np.ndarray, bad: np.ndarray) -> str:
+    """Describe the first offending value, with its index unless ``arr`` is a scalar."""
+    if arr.ndim == 0:
+        return repr(arr[()].item())
+    idx = tuple(int(i) for i in np.argwhere(bad)[0])
+    at = idx[0] if len(idx) == 1 else idx
+    return f"{arr[idx].item()!r} at index {at}"
+
+
+def check_no_nan(arr: np.ndarray, name: str) -> None:
+    """Reject NaN (infinities are allowed)."""
+    if arr.dtype.kind == "f" and np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN ({_first_bad(arr, np.isnan(arr))}); remove or impute it first.")
+
+
+def check_finite(arr: np.ndarray, name: str) -> None:
+    """Reject NaN and +-inf."""
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite; found {_first_bad(arr, ~np.isfinite(arr))}.")
+
+
+def check_non_empty(arr: np.ndarray, name: str) -> None:
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; at least one sample is needed.")
+
+
+def check_labels(y_true, name: str = "y_true") -> np.ndarray:
+    """Check binary labels and return the boolean mask ``y_true == 1``.
+
+    Labels may be bools, integers or floats, but every value must be 0 or 1.
+    """
+    y = as_real_array(y_true, name, ndim=1)
+    check_non_empty(y, name)
+    if y.dtype == np.bool_:
+        return y
+    is_one = np.empty(y.shape, dtype=bool)
+    n_valid = 0
+    for sl in block_slices(y.size):
+        np.equal(y[sl], 1, out=is_one[sl])
+        n_valid += np.count_nonzero(is_one[sl]) + np.count_nonzero(y[sl] == 0)
+    if n_valid != y.size:
+        found = _first_bad(y, (y != 0) & (y != 1))
+        raise ValueError(f"{name} must contain only 0 and 1 (or False and True); found {found}.")
+    return is_one
+
+
+def check_probabilities(y_prob, name: str = "y_prob", *, ndim: int | None = 1) -> np.ndarray:
+    """Check probabilities (finite, within [0, 1]) and return them as float64."""
+    p = as_float_array(y_prob, name, ndim=ndim)
+    check_non_empty(p, name)
+    flat = p.reshape(-1)
+    ok = True
+    for sl in block_slices(flat.size):
+        block = flat[sl]
+        # min/max propagate NaN, so a NaN fails both comparisons.
+        if not (block.min() >= 0.0 and block.max() <= 1.0):
+            ok = False
+            break
+    if not ok:
+        check_no_nan(p, name)
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1]; found {_first_bad(p, (p < 0) | (p > 1))}. "
+            "If these are logits (scores), use log_loss_from_logits or apply sigmoid first."
+        )
+    return p
+
+
+def check_logits(logits, name: str = "logits") -> np.ndarray:
+    """Check 1-D logits (NaN refused, +-inf allowed) and return them as float64."""
+    z = as_float_array(logits, name, ndim=1)
+    check_non_empty(z, name)
+    check_no_nan(z, name)
+    return z
+
+
+def check_same_length(**arrays: np.ndarray) -> int:
+    """All arrays share their first dimension; return it."""
+    lengths = {name: len(a) for name, a in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise ValueError(f"Inputs must have the same number of samples: {described}.")
+    return next(iter(lengths.values()))
+
+
+def check_sample_weight(sample_weight, n: int, name: str = "sample_weight") -> np.ndarray | None:
+    """Return float64 weights of length ``n`` (non-negative, finite, not all zero), or None."""
+    if sample_weight is None:
+        return None
+    w = as_float_array(sample_weight, name, ndim=1)
+    if len(w) != n:
+        raise ValueError(f"{name} has {len(w)} entries but there are {n} samples; give one weight per sample.")
+    check_finite(w, name)
+    if (w < 0).any():
+        raise ValueError(f"{name} must be non-negative; found {_first_bad(w, w < 0)}.")
+    if not w.any():
+        raise ValueError(f"{name} is zero everywhere, so the weighted mean is undefined; give some sample a positive weight.")
+    return w
+
+
+def check_reduction(reduction) -> str:
+    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {', '.join(map(repr, REDUCTIONS))}; got {reduction!r}.")
+    return reduction
+
+
+def check_matrix(X, name: str = "X") -> np.ndarray:
+    """A finite, non-empty 2-D float64 design matrix."""
+    arr = as_float_array(X, name, ndim=2)
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); at least one sample and one feature are needed.")
+    check_finite(arr, name)
+    return arr
+
+
+def check_coefficients(beta, n_features: int, name: str = "beta") -> np.ndarray:
+    arr = as_float_array(beta, name, ndim=1)
+    if len(arr) != n_features:
+        raise ValueError(f"{name} has {len(arr)} entries but X has {n_features} features; give one coefficient per feature.")
+    check_finite(arr, name)
+    return arr
+
+
+def check_scalar(value, name: str, *, kind: type = numbers.Real, low=None, low_inclusive=True) -> float | int:
+    """A finite real (or integral) scalar, optionally bounded below."""
+    if isinstance(value, bool) or not isinstance(value, kind):
+        wanted = "an integer" if kind is numbers.Integral else "a real number"
+        raise TypeError(f"{name} must be {wanted}, got {type(value).__name__} {value!r}.")
+    if kind is numbers.Real and not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    if low is not None and (value < low or (value == low and not low_inclusive)):
+        bound = f">= {low}" if low_inclusive else f"> {low}"
+        raise ValueError(f"{name} must be {bound}, got {value!r}.")
+    return value

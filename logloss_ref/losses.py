@@ -1,0 +1,297 @@
+"""Costs: mean squared error, corrected probabilities and log loss (from probabilities or logits)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validation import (
+    as_float_array,
+    block_slices,
+    check_finite,
+    check_labels,
+    check_logits,
+    check_non_empty,
+    check_probabilities,
+    check_reduction,
+    check_same_length,
+    check_sample_weight,
+)
+from .links import _softplus
+
+__all__ = ["mse", "corrected_probabilities", "log_loss", "log_loss_from_logits", "EPS"]
+
+#: The float64 machine epsilon, 2**-52. ``log_loss`` clips probabilities to [EPS, 1 - EPS].
+EPS = float(np.finfo(np.float64).eps)
+
+
+def _reduce(per_sample_block, n: int, weights: np.ndarray | None, reduction: str):
+    """Apply ``per_sample_block(slice) -> losses`` block by block and reduce the result.
+
+    Sums are exact-rounded across blocks (``math.fsum`` of pairwise block sums).
+    """
+    out = np.empty(n) if reduction == "none" else None
+    partial = []
+    for sl in block_slices(n):
+        losses = per_sample_block(sl)
+        if weights is not None:
+            w = weights[sl]
+            losses[w == 0] = 0.0  # a zero weight drops the sample, even one with infinite loss
+            losses *= w
+        if out is not None:
+            out[sl] = losses
+        else:
+            partial.append(float(losses.sum()))
+    if out is not None:
+        return out
+    total = math.fsum(partial)
+    if reduction == "sum":
+        return total
+    denominator = n if weights is None else math.fsum(weights)
+    return total / denominator
+
+
+def mse(y_true, y_pred, *, sample_weight=None):
+    r"""Mean squared error, :math:`\frac{1}{N}\sum_i (\hat y_i - y_i)^2`.
+
+    The cost of linear regression. For a 0/1 target it is also called the Brier score.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Targets (any finite real numbers; 0/1 labels in a classification problem).
+    y_pred : array-like of shape (n_samples,)
+        Predictions, finite.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights; the result is then :math:`\sum_i w_i (\hat y_i - y_i)^2 / \sum_i w_i`.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If an input is not real numbers.
+    ValueError
+        If an input is empty, not 1-D, non-finite, or the lengths differ; or the weights are
+        negative, non-finite or all zero.
+
+    Examples
+    --------
+    >>> from logloss_ref import mse
+    >>> mse([0, 1, 1], [0.1, 0.8, 1.3])
+    0.04666666666666667
+    """
+    y = as_float_array(y_true, "y_true", ndim=1)
+    yhat = as_float_array(y_pred, "y_pred", ndim=1)
+    for arr, name in ((y, "y_true"), (yhat, "y_pred")):
+        check_non_empty(arr, name)
+        check_finite(arr, name)
+    n = check_same_length(y_true=y, y_pred=yhat)
+    w = check_sample_weight(sample_weight, n)
+    return _reduce(lambda sl: np.square(yhat[sl] - y[sl]), n, w, "mean")
+
+
+def corrected_probabilities(y_true, y_prob):
+    r"""The probability the model gave to the class that actually occurred.
+
+    .. math:: q_i = \begin{cases} p_i & y_i = 1 \\ 1 - p_i & y_i = 0 \end{cases}
+              \qquad\text{i.e.}\qquad q_i = p_i^{\,y_i} (1 - p_i)^{1 - y_i}
+
+    Log loss is the mean of :math:`-\log q_i`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels, 0 or 1 (bools allowed).
+    y_prob : array-like of shape (n_samples,)
+        Predicted probability of class 1, in [0, 1].
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        Unclipped: a probability of 0 for the observed class stays 0.
+
+    Raises
+    ------
+    TypeError
+        If an input is not real numbers.
+    ValueError
+        If a label is not 0/1, a probability is outside [0, 1] or NaN, an input is empty or
+        not 1-D, or the lengths differ.
+
+    Examples
+    --------
+    A customer who bought a cardigan (class 0) and was given a 0.1 chance of a jacket:
+
+    >>> from logloss_ref import corrected_probabilities
+    >>> corrected_probabilities([0, 1], [0.1, 0.94])
+    array([0.9 , 0.94])
+    """
+    is_one = check_labels(y_true)
+    p = check_probabilities(y_prob)
+    check_same_length(y_true=is_one, y_prob=p)
+    q = 1.0 - p
+    np.copyto(q, p, where=is_one)
+    return q
+
+
+def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
+    r"""Binary cross-entropy (log loss) of predicted probabilities.
+
+    .. math::
+
+        L = -\frac{1}{N} \sum_{i=1}^{N}
+            \Bigl[ y_i \log p_i + (1 - y_i) \log (1 - p_i) \Bigr]
+
+    the negative mean log of the corrected probabilities (:func:`corrected_probabilities`).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels, 0 or 1 (bools allowed).
+    y_prob : array-like of shape (n_samples,)
+        Predicted probability of class 1, in [0, 1].
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights, not all zero.
+    reduction : {"mean", "sum", "none"}, default="mean"
+        ``"mean"``: :math:`\sum_i w_i l_i / \sum_i w_i` (the plain mean without weights);
+        ``"sum"``: :math:`\sum_i w_i l_i`; ``"none"``: the array of :math:`w_i l_i`.
+
+    Returns
+    -------
+    float or ndarray of shape (n_samples,)
+        A float for ``"mean"`` and ``"sum"``, an array for ``"none"``.
+
+    Raises
+    ------
+    TypeError
+        If an input is not real numbers (strings, None, complex).
+    ValueError
+        If a label is not 0/1; a probability is NaN or outside [0, 1]; an input is empty
+        or not 1-D; the lengths differ; a weight is negative, NaN or inf, or all are zero;
+        or ``reduction`` is unknown.
+
+    See Also
+    --------
+    log_loss_from_logits : the exact loss from logits, with no clipping.
+
+    Notes
+    -----
+    Natural logarithm, so the unit is nats (divide by :math:`\ln 2` for bits).
+
+    Clipping: like ``sklearn.metrics.log_loss``, each corrected probability is clipped to
+    :math:`[\varepsilon, 1 - \varepsilon]` with :math:`\varepsilon = 2^{-52}`, the float64
+    machine epsilon, so a sample costs at most :math:`-\log \varepsilon \approx 36.04`
+    instead of infinity and at least :math:`\approx 2.2 \times 10^{-16}` instead of 0. The
+    probability of class 0 is :math:`1 - p` rounded to float64, so values of ``p`` below
+    about 1e-16 look like 0 there. Both limits vanish when the model's logits are at hand:
+    use :func:`log_loss_from_logits`. Inputs of other float types are converted to float64
+    first (scikit-learn keeps float32 and clips at its epsilon, about 1.2e-7).
+
+    The result equals ``sklearn.metrics.log_loss(y_true, y_prob, sample_weight=...)`` to
+    about 1e-15 relative wherever both accept the input (scikit-learn also needs both
+    classes present, or ``labels=[0, 1]``).
+
+    References
+    ----------
+    .. [1] C. M. Bishop, *Pattern Recognition and Machine Learning*, Springer, 2006,
+       section 4.3.2 (cross-entropy error function of logistic regression).
+
+    Examples
+    --------
+    >>> from logloss_ref import log_loss
+    >>> log_loss([0, 1], [0.1, 0.94])
+    0.0836179596879569
+    >>> log_loss([0, 1], [0.1, 0.94], reduction="none")
+    array([0.10536052, 0.0618754 ])
+    >>> log_loss([1], [0.0])  # clipped: -log(eps)
+    36.04365338911715
+    """
+    reduction = check_reduction(reduction)
+    is_one = check_labels(y_true)
+    p = check_probabilities(y_prob)
+    n = check_same_length(y_true=is_one, y_prob=p)
+    w = check_sample_weight(sample_weight, n)
+
+    def block_loss(sl):
+        q = 1.0 - p[sl]
+        np.copyto(q, p[sl], where=is_one[sl])
+        np.clip(q, EPS, 1.0 - EPS, out=q)
+        np.log(q, out=q)
+        np.negative(q, out=q)
+        return q
+
+    return _reduce(block_loss, n, w, reduction)
+
+
+def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"):
+    r"""Binary cross-entropy computed exactly from logits :math:`z = \operatorname{logit}(p)`.
+
+    .. math::
+
+        l_i = \begin{cases} \operatorname{softplus}(-z_i) = -\log \sigma(z_i) & y_i = 1 \\
+                            \operatorname{softplus}(z_i) = -\log(1 - \sigma(z_i)) & y_i = 0
+              \end{cases}
+
+    with :math:`\operatorname{softplus}(x) = \max(x, 0) + \log(1 + e^{-|x|})`. No
+    probability is formed, so nothing rounds to 0 or 1 and nothing needs clipping.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels, 0 or 1 (bools allowed).
+    logits : array-like of shape (n_samples,)
+        Log-odds of class 1, for example ``X @ beta + b``. Infinities are allowed.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights, not all zero.
+    reduction : {"mean", "sum", "none"}, default="mean"
+        As in :func:`log_loss`.
+
+    Returns
+    -------
+    float or ndarray of shape (n_samples,)
+
+    Raises
+    ------
+    TypeError
+        If an input is not real numbers.
+    ValueError
+        If a label is not 0/1, a logit is NaN, an input is empty or not 1-D, the lengths
+        differ, the weights are invalid, or ``reduction`` is unknown.
+
+    Notes
+    -----
+    Natural logarithm. Each per-sample loss is within a few ulps of the exact value for
+    every finite logit, however large: a wrong prediction with logit :math:`\mp 10^4`
+    costs :math:`10^4`, a right one costs :math:`e^{-10^4}`, which rounds to 0. The
+    result is never inf or NaN for finite logits. An infinite logit on the right side
+    costs exactly 0; on the wrong side it costs ``inf`` (a certain prediction that was
+    wrong), and then the mean and sum are ``inf`` too.
+
+    Examples
+    --------
+    >>> from logloss_ref import log_loss, log_loss_from_logits
+    >>> log_loss_from_logits([1, 0], [-1e4, 1e4], reduction="none")
+    array([10000., 10000.])
+    >>> log_loss([1, 0], [0.0, 1.0], reduction="none")  # probabilities saturate and get clipped
+    array([36.04365339, 36.04365339])
+    >>> log_loss_from_logits([1, 0], [40.0, -40.0], reduction="none")
+    array([4.24835426e-18, 4.24835426e-18])
+    """
+    reduction = check_reduction(reduction)
+    is_one = check_labels(y_true)
+    z = check_logits(logits)
+    n = check_same_length(y_true=is_one, logits=z)
+    w = check_sample_weight(sample_weight, n)
+
+    return _reduce(lambda sl: _logit_losses(is_one[sl], z[sl]), n, w, reduction)
+
+
+def _logit_losses(is_one: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Per-sample log loss from logits: softplus(-z) where the label is 1, softplus(z) elsewhere."""
+    signed = np.negative(z)
+    np.copyto(signed, z, where=~is_one)
+    return _softplus(signed)
