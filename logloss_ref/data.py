@@ -134,8 +134,8 @@ def make_customers(n_samples=200, *, n_features=1, seed=0) -> Customers:
 
     Features are drawn uniformly (hours spent outdoors per week in [0, 12]; with two
     features also the daily commute on foot or by bike in [0, 10] km), then each label is
-    a Bernoulli draw with :math:`P(\text{jacket}) = \sigma(X\beta^* + b^*)`, where
-    :math:`\beta^* = (0.8, 0.3)` and :math:`b^* = -4.5`.
+    a Bernoulli draw with \(P(\text{jacket}) = \sigma(X\beta^* + b^*)\), where
+    \(\beta^* = (0.8, 0.3)\) and \(b^* = -4.5\).
 
     Parameters
     ----------

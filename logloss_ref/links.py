@@ -42,13 +42,15 @@ def _checked_real(x, name: str) -> np.ndarray:
 
 
 def softplus(x):
-    r"""Softplus, :math:`\log(1 + e^{x})`, computed without overflow.
+    r"""Softplus, \(\log(1 + e^{x})\), computed without overflow.
 
-    .. math:: \operatorname{softplus}(x) = \max(x, 0) + \log\bigl(1 + e^{-|x|}\bigr)
+    $$
+    \operatorname{softplus}(x) = \max(x, 0) + \log\bigl(1 + e^{-|x|}\bigr)
+    $$
 
     It is the log loss of a sample as a function of its signed logit: a sample of class 1
-    with logit :math:`z` costs :math:`\operatorname{softplus}(-z)`, one of class 0 costs
-    :math:`\operatorname{softplus}(z)`.
+    with logit \(z\) costs \(\operatorname{softplus}(-z)\), one of class 0 costs
+    \(\operatorname{softplus}(z)\).
 
     Parameters
     ----------
@@ -92,14 +94,14 @@ def softplus(x):
 
 
 def sigmoid(z):
-    r"""The logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, exact for every float64.
+    r"""The logistic sigmoid \(\sigma(z) = 1 / (1 + e^{-z})\), exact for every float64.
 
-    .. math::
+    $$
+    \sigma(z) = \begin{cases} \dfrac{1}{1 + e^{-z}} & z \ge 0 \\[4pt]
+    \dfrac{e^{z}}{1 + e^{z}} & z < 0 \end{cases}
+    $$
 
-        \sigma(z) = \begin{cases} \dfrac{1}{1 + e^{-z}} & z \ge 0 \\[4pt]
-                                  \dfrac{e^{z}}{1 + e^{z}} & z < 0 \end{cases}
-
-    Both branches evaluate :math:`e^{-|z|} \le 1`, so nothing overflows.
+    Both branches evaluate \(e^{-|z|} \le 1\), so nothing overflows.
 
     Parameters
     ----------
@@ -145,7 +147,7 @@ def sigmoid(z):
 
 
 def log_sigmoid(z):
-    r"""The log of the sigmoid, :math:`\log \sigma(z) = -\operatorname{softplus}(-z)`.
+    r"""The log of the sigmoid, \(\log \sigma(z) = -\operatorname{softplus}(-z)\).
 
     Parameters
     ----------
@@ -189,9 +191,9 @@ def log_sigmoid(z):
 
 
 def logit(p):
-    r"""The log-odds :math:`\log\bigl(p / (1 - p)\bigr)`, inverse of :func:`sigmoid`.
+    r"""The log-odds \(\log\bigl(p / (1 - p)\bigr)\), inverse of `sigmoid`.
 
-    Computed as :math:`\log p - \operatorname{log1p}(-p)`, which keeps full precision for
+    Computed as \(\log p - \operatorname{log1p}(-p)\), which keeps full precision for
     ``p`` near 0 and near 1.
 
     Parameters

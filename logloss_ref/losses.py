@@ -53,7 +53,7 @@ def _reduce(per_sample_block, n: int, weights: np.ndarray | None, reduction: str
 
 
 def mse(y_true, y_pred, *, sample_weight=None):
-    r"""Mean squared error, :math:`\frac{1}{N}\sum_i (\hat y_i - y_i)^2`.
+    r"""Mean squared error, \(\frac{1}{N}\sum_i (\hat y_i - y_i)^2\).
 
     The cost of linear regression. For a 0/1 target it is also called the Brier score.
 
@@ -64,7 +64,7 @@ def mse(y_true, y_pred, *, sample_weight=None):
     y_pred : array-like of shape (n_samples,)
         Predictions, finite.
     sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weights; the result is then :math:`\sum_i w_i (\hat y_i - y_i)^2 / \sum_i w_i`.
+        Non-negative weights; the result is then \(\sum_i w_i (\hat y_i - y_i)^2 / \sum_i w_i\).
 
     Returns
     -------
@@ -97,10 +97,12 @@ def mse(y_true, y_pred, *, sample_weight=None):
 def corrected_probabilities(y_true, y_prob):
     r"""The probability the model gave to the class that actually occurred.
 
-    .. math:: q_i = \begin{cases} p_i & y_i = 1 \\ 1 - p_i & y_i = 0 \end{cases}
-              \qquad\text{i.e.}\qquad q_i = p_i^{\,y_i} (1 - p_i)^{1 - y_i}
+    $$
+    q_i = \begin{cases} p_i & y_i = 1 \\ 1 - p_i & y_i = 0 \end{cases}
+    \qquad\text{i.e.}\qquad q_i = p_i^{\,y_i} (1 - p_i)^{1 - y_i}
+    $$
 
-    Log loss is the mean of :math:`-\log q_i`.
+    Log loss is the mean of \(-\log q_i\).
 
     Parameters
     ----------
@@ -141,12 +143,12 @@ def corrected_probabilities(y_true, y_prob):
 def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
     r"""Binary cross-entropy (log loss) of predicted probabilities.
 
-    .. math::
+    $$
+    L = -\frac{1}{N} \sum_{i=1}^{N}
+    \Bigl[ y_i \log p_i + (1 - y_i) \log (1 - p_i) \Bigr]
+    $$
 
-        L = -\frac{1}{N} \sum_{i=1}^{N}
-            \Bigl[ y_i \log p_i + (1 - y_i) \log (1 - p_i) \Bigr]
-
-    the negative mean log of the corrected probabilities (:func:`corrected_probabilities`).
+    the negative mean log of the corrected probabilities (`corrected_probabilities`).
 
     Parameters
     ----------
@@ -157,8 +159,8 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights, not all zero.
     reduction : {"mean", "sum", "none"}, default="mean"
-        ``"mean"``: :math:`\sum_i w_i l_i / \sum_i w_i` (the plain mean without weights);
-        ``"sum"``: :math:`\sum_i w_i l_i`; ``"none"``: the array of :math:`w_i l_i`.
+        ``"mean"``: \(\sum_i w_i l_i / \sum_i w_i\) (the plain mean without weights);
+        ``"sum"``: \(\sum_i w_i l_i\); ``"none"``: the array of \(w_i l_i\).
 
     Returns
     -------
@@ -180,15 +182,15 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
 
     Notes
     -----
-    Natural logarithm, so the unit is nats (divide by :math:`\ln 2` for bits).
+    Natural logarithm, so the unit is nats (divide by \(\ln 2\) for bits).
 
     Clipping: like ``sklearn.metrics.log_loss``, each corrected probability is clipped to
-    :math:`[\varepsilon, 1 - \varepsilon]` with :math:`\varepsilon = 2^{-52}`, the float64
-    machine epsilon, so a sample costs at most :math:`-\log \varepsilon \approx 36.04`
-    instead of infinity and at least :math:`\approx 2.2 \times 10^{-16}` instead of 0. The
-    probability of class 0 is :math:`1 - p` rounded to float64, so values of ``p`` below
+    \([\varepsilon, 1 - \varepsilon]\) with \(\varepsilon = 2^{-52}\), the float64
+    machine epsilon, so a sample costs at most \(-\log \varepsilon \approx 36.04\)
+    instead of infinity and at least \(\approx 2.2 \times 10^{-16}\) instead of 0. The
+    probability of class 0 is \(1 - p\) rounded to float64, so values of ``p`` below
     about 1e-16 look like 0 there. Both limits vanish when the model's logits are at hand:
-    use :func:`log_loss_from_logits`. Inputs of other float types are converted to float64
+    use `log_loss_from_logits`. Inputs of other float types are converted to float64
     first (scikit-learn keeps float32 and clips at its epsilon, about 1.2e-7).
 
     The result equals ``sklearn.metrics.log_loss(y_true, y_prob, sample_weight=...)`` to
@@ -197,8 +199,8 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
 
     References
     ----------
-    .. [1] C. M. Bishop, *Pattern Recognition and Machine Learning*, Springer, 2006,
-       section 4.3.2 (cross-entropy error function of logistic regression).
+    C. M. Bishop, *Pattern Recognition and Machine Learning*, Springer, 2006, section 4.3.2
+    (the cross-entropy error function of logistic regression).
 
     Examples
     --------
@@ -228,15 +230,15 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
 
 
 def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"):
-    r"""Binary cross-entropy computed exactly from logits :math:`z = \operatorname{logit}(p)`.
+    r"""Binary cross-entropy computed exactly from logits \(z = \operatorname{logit}(p)\).
 
-    .. math::
+    $$
+    l_i = \begin{cases} \operatorname{softplus}(-z_i) = -\log \sigma(z_i) & y_i = 1 \\
+    \operatorname{softplus}(z_i) = -\log(1 - \sigma(z_i)) & y_i = 0
+    \end{cases}
+    $$
 
-        l_i = \begin{cases} \operatorname{softplus}(-z_i) = -\log \sigma(z_i) & y_i = 1 \\
-                            \operatorname{softplus}(z_i) = -\log(1 - \sigma(z_i)) & y_i = 0
-              \end{cases}
-
-    with :math:`\operatorname{softplus}(x) = \max(x, 0) + \log(1 + e^{-|x|})`. No
+    with \(\operatorname{softplus}(x) = \max(x, 0) + \log(1 + e^{-|x|})\). No
     probability is formed, so nothing rounds to 0 or 1 and nothing needs clipping.
 
     Parameters
@@ -248,7 +250,7 @@ def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights, not all zero.
     reduction : {"mean", "sum", "none"}, default="mean"
-        As in :func:`log_loss`.
+        As in `log_loss`.
 
     Returns
     -------
@@ -265,8 +267,8 @@ def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"
     Notes
     -----
     Natural logarithm. Each per-sample loss is within a few ulps of the exact value for
-    every finite logit, however large: a wrong prediction with logit :math:`\mp 10^4`
-    costs :math:`10^4`, a right one costs :math:`e^{-10^4}`, which rounds to 0. The
+    every finite logit, however large: a wrong prediction with logit \(\mp 10^4\)
+    costs \(10^4\), a right one costs \(e^{-10^4}\), which rounds to 0. The
     result is never inf or NaN for finite logits. An infinite logit on the right side
     costs exactly 0; on the wrong side it costs ``inf`` (a certain prediction that was
     wrong), and then the mean and sum are ``inf`` too.

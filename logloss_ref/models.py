@@ -25,6 +25,7 @@ __all__ = [
     "ConvergenceWarning",
     "LinearRegression",
     "LogisticRegression",
+    "cost_curve",
     "linear_predictor",
     "log_loss_gradient",
     "log_loss_hessian",
@@ -50,7 +51,7 @@ def _check_labels_for(X: np.ndarray, y_true) -> np.ndarray:
 
 
 def linear_predictor(X, beta, b=0.0):
-    r"""The linear predictor :math:`Z = X\beta + b`: one score (logit) per sample.
+    r"""The linear predictor \(Z = X\beta + b\): one score (logit) per sample.
 
     Parameters
     ----------
@@ -84,12 +85,12 @@ def linear_predictor(X, beta, b=0.0):
 
 
 def log_loss_gradient(X, y_true, beta, b=0.0):
-    r"""Gradient of the mean log loss of the logistic model :math:`p = \sigma(X\beta + b)`.
+    r"""Gradient of the mean log loss of the logistic model \(p = \sigma(X\beta + b)\).
 
-    .. math::
-
-        \frac{\partial L}{\partial \beta} = \frac{1}{N} X^\top (p - y), \qquad
-        \frac{\partial L}{\partial b} = \frac{1}{N} \sum_i (p_i - y_i)
+    $$
+    \frac{\partial L}{\partial \beta} = \frac{1}{N} X^\top (p - y), \qquad
+    \frac{\partial L}{\partial b} = \frac{1}{N} \sum_i (p_i - y_i)
+    $$
 
     Parameters
     ----------
@@ -107,13 +108,13 @@ def log_loss_gradient(X, y_true, beta, b=0.0):
     Raises
     ------
     TypeError, ValueError
-        For invalid inputs, as in :func:`linear_predictor` and :func:`log_loss`.
+        For invalid inputs, as in `linear_predictor` and `log_loss`.
 
     Notes
     -----
-    The derivative of :math:`-[y \log\sigma(z) + (1-y)\log(1-\sigma(z))]` with respect to
-    :math:`z` is simply :math:`\sigma(z) - y`: the sigmoid's own derivative
-    :math:`\sigma(1-\sigma)` cancels against the derivative of the logarithm.
+    The derivative of \(-[y \log\sigma(z) + (1-y)\log(1-\sigma(z))]\) with respect to
+    \(z\) is simply \(\sigma(z) - y\): the sigmoid's own derivative
+    \(\sigma(1-\sigma)\) cancels against the derivative of the logarithm.
 
     Examples
     --------
@@ -129,14 +130,14 @@ def log_loss_gradient(X, y_true, beta, b=0.0):
 
 
 def mse_gradient(X, y_true, beta, b=0.0):
-    r"""Gradient of the mean squared error of the logistic model :math:`p = \sigma(X\beta + b)`.
+    r"""Gradient of the mean squared error of the logistic model \(p = \sigma(X\beta + b)\).
 
-    .. math::
+    $$
+    \frac{\partial}{\partial \beta} \frac{1}{N}\sum_i (p_i - y_i)^2
+    = \frac{2}{N} X^\top \bigl[(p - y)\, p\, (1 - p)\bigr]
+    $$
 
-        \frac{\partial}{\partial \beta} \frac{1}{N}\sum_i (p_i - y_i)^2
-        = \frac{2}{N} X^\top \bigl[(p - y)\, p\, (1 - p)\bigr]
-
-    and the same without :math:`X^\top` for :math:`b`.
+    and the same without \(X^\top\) for \(b\).
 
     Parameters
     ----------
@@ -154,11 +155,11 @@ def mse_gradient(X, y_true, beta, b=0.0):
     Raises
     ------
     TypeError, ValueError
-        For invalid inputs, as in :func:`linear_predictor`.
+        For invalid inputs, as in `linear_predictor`.
 
     Notes
     -----
-    The factor :math:`p(1 - p)` is what makes MSE a poor cost for a sigmoid: it tends to 0
+    The factor \(p(1 - p)\) is what makes MSE a poor cost for a sigmoid: it tends to 0
     when the model is confidently *wrong* (p near 0 for a 1), so gradient descent barely
     moves exactly where it should move most.
 
@@ -177,13 +178,15 @@ def mse_gradient(X, y_true, beta, b=0.0):
 
 
 def log_loss_hessian(X, beta, b=0.0):
-    r"""Hessian of the mean log loss with respect to :math:`(\beta, b)`.
+    r"""Hessian of the mean log loss with respect to \((\beta, b)\).
 
-    .. math:: H = \frac{1}{N} \tilde X^\top \operatorname{diag}\bigl(p_i (1 - p_i)\bigr) \tilde X,
-              \qquad \tilde X = [X \;\; \mathbf{1}]
+    $$
+    H = \frac{1}{N} \tilde X^\top \operatorname{diag}\bigl(p_i (1 - p_i)\bigr) \tilde X,
+    \qquad \tilde X = [X \;\; \mathbf{1}]
+    $$
 
     It does not depend on the labels, and it is positive semi-definite for every
-    :math:`(\beta, b)`: log loss is convex.
+    \((\beta, b)\): log loss is convex.
 
     Parameters
     ----------
@@ -199,7 +202,7 @@ def log_loss_hessian(X, beta, b=0.0):
     Raises
     ------
     TypeError, ValueError
-        For invalid inputs, as in :func:`linear_predictor`.
+        For invalid inputs, as in `linear_predictor`.
 
     Examples
     --------
@@ -212,6 +215,57 @@ def log_loss_hessian(X, beta, b=0.0):
     return _hessian(_with_intercept(X), _sigmoid(X @ beta + b))
 
 
+def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
+    r"""The cost of the one-feature logistic model \(p = \sigma(w x + b)\) for each slope \(w\).
+
+    A one-dimensional slice through the cost surface, used to compare the shapes of MSE
+    and log loss.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_samples,)
+        The single feature, finite.
+    y_true : array-like of shape (n_samples,)
+        Labels, 0 or 1.
+    slopes : array-like of shape (n_slopes,)
+        Values of \(w\) at which to evaluate the cost, finite.
+    b : float, default=0.0
+        The intercept, held fixed along the slice.
+    cost : {"log_loss", "mse"}, default="log_loss"
+        ``"log_loss"`` is computed exactly from the logits; ``"mse"`` is the mean squared
+        error of the probabilities.
+
+    Returns
+    -------
+    ndarray of shape (n_slopes,)
+
+    Raises
+    ------
+    TypeError, ValueError
+        For invalid inputs or an unknown ``cost``.
+
+    Examples
+    --------
+    >>> from logloss_ref import cost_curve
+    >>> cost_curve([1.0, -1.0], [1, 0], [0.0, 2.0])
+    array([0.69314718, 0.12692801])
+    """
+    if cost not in ("log_loss", "mse"):
+        raise ValueError(f"cost must be 'log_loss' or 'mse'; got {cost!r}.")
+    x = as_float_array(x, "x", ndim=1)
+    check_non_empty(x, "x")
+    check_finite(x, "x")
+    y = _check_labels_for(x[:, None], y_true)
+    w = as_float_array(slopes, "slopes", ndim=1)
+    check_non_empty(w, "slopes")
+    check_finite(w, "slopes")
+    b = float(check_scalar(b, "b"))
+    z = np.outer(w, x) + b
+    if cost == "mse":
+        return np.mean(np.square(_sigmoid(z.reshape(-1)).reshape(z.shape) - y), axis=1)
+    return np.mean(_logit_losses(np.broadcast_to(y == 1, z.shape).reshape(-1), z.reshape(-1)).reshape(z.shape), axis=1)
+
+
 def _with_intercept(X: np.ndarray) -> np.ndarray:
     return np.hstack([X, np.ones((X.shape[0], 1))])
 
@@ -222,7 +276,7 @@ def _hessian(X1: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 
 class LinearRegression:
-    """Ordinary least squares, :math:`\\min_{\\beta, b} \\frac{1}{N} \\lVert X\\beta + b - y \\rVert^2`.
+    r"""Ordinary least squares, \(\min_{\beta, b} \frac{1}{N} \lVert X\beta + b - y \rVert^2\).
 
     The article's first attempt: a straight line through 0/1 labels.
 
@@ -254,7 +308,7 @@ class LinearRegression:
         return self
 
     def predict(self, X):
-        """Return :math:`X\\beta + b`, shape (n_samples,)."""
+        r"""Return \(X\beta + b\), shape (n_samples,)."""
         if not hasattr(self, "coef_"):
             raise NotFittedError("This LinearRegression is not fitted yet; call fit(X, y) first.")
         X = check_matrix(X)
@@ -264,8 +318,10 @@ class LinearRegression:
 class LogisticRegression:
     r"""Unpenalised logistic regression, fitted by minimising the mean log loss.
 
-    .. math:: p = \sigma(X\beta + b), \qquad
-              \min_{\beta, b}\; -\frac{1}{N}\sum_i \bigl[y_i \log p_i + (1 - y_i)\log(1 - p_i)\bigr]
+    $$
+    p = \sigma(X\beta + b), \qquad
+    \min_{\beta, b}\; -\frac{1}{N}\sum_i \bigl[y_i \log p_i + (1 - y_i)\log(1 - p_i)\bigr]
+    $$
 
     Parameters
     ----------
@@ -276,9 +332,9 @@ class LogisticRegression:
     tol : float, default=1e-8
         Stop when every component of the gradient is at most ``tol`` in absolute value.
     solver : {"gradient_descent", "newton"}, default="gradient_descent"
-        ``"gradient_descent"``: :math:`\theta \leftarrow \theta - \eta \nabla L`, the method
+        ``"gradient_descent"``: \(\theta \leftarrow \theta - \eta \nabla L\), the method
         of the article. ``"newton"``: Newton's method (iteratively reweighted least squares),
-        :math:`\theta \leftarrow \theta - H^{-1} \nabla L`, far fewer iterations.
+        \(\theta \leftarrow \theta - H^{-1} \nabla L\), far fewer iterations.
     standardize : bool, default=True
         Run the optimiser on features scaled to mean 0 and standard deviation 1 and map
         the result back. It changes the path, not the optimum or the loss values, and
@@ -303,7 +359,7 @@ class LogisticRegression:
 
     Notes
     -----
-    At the optimum the gradient with respect to :math:`b` vanishes, so the mean predicted
+    At the optimum the gradient with respect to \(b\) vanishes, so the mean predicted
     probability equals the fraction of 1s in the training labels.
 
     ``predict_proba`` returns the probability of class 1 as a 1-D array, the convention of
@@ -404,7 +460,7 @@ class LogisticRegression:
         return X
 
     def decision_function(self, X):
-        """The logits :math:`X\\beta + b`, shape (n_samples,)."""
+        r"""The logits \(X\beta + b\), shape (n_samples,)."""
         X = self._check_fitted(X)
         return X @ self.coef_ + self.intercept_
 

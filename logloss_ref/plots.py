@@ -1,0 +1,210 @@
+"""The site's figures: one ``fig_*`` function per figure, each returning a matplotlib Figure.
+
+The functions take their numbers from the library, draw with the colours of the active
+matplotlib style (``C0``, ``C1``, ... and the text colour), and never touch pyplot's global
+state or the file system: the caller chooses the theme (``THEMES``), the format and the file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from cycler import cycler
+from matplotlib.figure import Figure
+
+from .data import CaseStudyTable, Customers, case_study_table, make_customers
+from .links import sigmoid
+from .losses import corrected_probabilities, log_loss
+from .models import LinearRegression, LogisticRegression, cost_curve
+
+__all__ = [
+    "FIGURES",
+    "THEMES",
+    "fig_cost_landscape",
+    "fig_decision_boundary",
+    "fig_loss_curves",
+    "fig_loss_history",
+    "fig_sigmoid",
+    "fig_straight_line",
+    "fig_worked_table",
+]
+
+_COMMON = {
+    "figure.facecolor": "none",  # transparent: the page's own background shows through
+    "axes.facecolor": "none",
+    "savefig.facecolor": "none",
+    "savefig.transparent": True,
+    "svg.hashsalt": "logloss_ref",  # fixed ids, so the SVG is byte-identical between builds
+    "svg.fonttype": "path",  # glyphs as paths: no font needed on the reader's machine
+    "font.size": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 2.2,
+}
+
+#: matplotlib settings for the site's light and dark palettes. Text and line colours keep a
+#: contrast of at least 4.5:1 against white (light) and against Material's slate (dark).
+THEMES = {
+    "light": _COMMON | {
+        "text.color": "#1f1f1f", "axes.labelcolor": "#1f1f1f", "axes.edgecolor": "#444444",
+        "xtick.color": "#333333", "ytick.color": "#333333", "grid.color": "#d0d0d0",
+        "axes.prop_cycle": cycler(color=["#1559b0", "#b3261e", "#2e7031", "#6a3d9a"]),
+    },
+    "dark": _COMMON | {
+        "text.color": "#e8e8e8", "axes.labelcolor": "#e8e8e8", "axes.edgecolor": "#b8b8b8",
+        "xtick.color": "#d0d0d0", "ytick.color": "#d0d0d0", "grid.color": "#4a4d57",
+        "axes.prop_cycle": cycler(color=["#7fb8f5", "#f3a09a", "#8fd19e", "#cfa8f0"]),
+    },
+}
+
+
+def _figure(ncols: int = 1, width: float = 6.4, height: float = 3.9):
+    fig = Figure(figsize=(width, height), layout="constrained")
+    axes = fig.subplots(1, ncols)
+    return fig, axes
+
+
+def fig_straight_line(customers: Customers | None = None) -> Figure:
+    """A least-squares line through 0/1 labels, leaving [0, 1] at both ends.
+
+    ``customers`` defaults to ``make_customers()``, the data of the tutorial pages.
+    """
+    data = customers if customers is not None else make_customers()
+    hours = data.X[:, 0]
+    line = LinearRegression().fit(data.X, data.y)
+    grid = np.linspace(-1.0, 13.0, 200)
+    fitted = line.predict(grid[:, None])
+    fig, ax = _figure()
+    ax.axhspan(-0.6, 0.0, color="C1", alpha=0.12, lw=0)
+    ax.axhspan(1.0, 1.6, color="C1", alpha=0.12, lw=0)
+    ax.scatter(hours, data.y, s=14, color="C0", alpha=0.55, label="customers (1 = jacket)")
+    ax.plot(grid, fitted, color="C1", label="least-squares line")
+    ax.axhline(0, color="C3", lw=1, ls="--")
+    ax.axhline(1, color="C3", lw=1, ls="--")
+    ax.text(12.9, 1.45, "above 1: not a probability", ha="right", va="center")
+    ax.text(-0.9, -0.45, "below 0: not a probability", ha="left", va="center")
+    ax.set(xlim=(-1, 13), ylim=(-0.6, 1.6), xlabel=data.feature_names[0].replace("_", " "),
+           ylabel="predicted value")
+    ax.legend(loc="center right", frameon=False)
+    return fig
+
+
+def fig_sigmoid() -> Figure:
+    """The sigmoid squeezing any score z into (0, 1)."""
+    z = np.linspace(-8, 8, 400)
+    fig, ax = _figure()
+    ax.plot(z, sigmoid(z), color="C0", label=r"$\sigma(z) = 1/(1+e^{-z})$")
+    ax.axhline(0.5, color="C3", lw=1, ls="--")
+    ax.axvline(0.0, color="C3", lw=1, ls="--")
+    ax.plot(z, np.clip(0.5 + z / 8, -0.1, 1.1), color="C1", lw=1.4, ls=":", label="a straight line, for contrast")
+    ax.set(xlim=(-8, 8), ylim=(-0.1, 1.1), xlabel="score z = Xβ + b", ylabel="probability of a jacket")
+    ax.legend(loc="upper left", frameon=False)
+    return fig
+
+
+def landscape_slice(customers: Customers | None = None):
+    """The slice drawn by ``fig_cost_landscape``: (slopes, intercept, x, y).
+
+    The intercept is held at the value fitted by log loss; the slope ranges over [-2, 4].
+    """
+    data = customers if customers is not None else make_customers()
+    model = LogisticRegression(solver="newton").fit(data.X, data.y)
+    return np.linspace(-2.0, 4.0, 601), model.intercept_, data.X[:, 0], data.y
+
+
+def fig_cost_landscape(customers: Customers | None = None) -> Figure:
+    """MSE of the sigmoid's output beside log loss, along one slice of the parameters."""
+    slopes, b, x, y = landscape_slice(customers)
+    mse_values = cost_curve(x, y, slopes, b=b, cost="mse")
+    log_values = cost_curve(x, y, slopes, b=b, cost="log_loss")
+    concave = np.r_[False, np.diff(mse_values, 2) < 0, False]
+    fig, (left, right) = _figure(ncols=2, width=7.6, height=3.6)
+    left.plot(slopes, mse_values, color="C0")
+    left.fill_between(slopes, 0, mse_values, where=concave, color="C1", alpha=0.25, lw=0,
+                      label="concave stretches")
+    left.set(title="MSE after the sigmoid", xlabel="slope w", ylabel="cost", ylim=(0, None))
+    left.legend(loc="upper right", frameon=False)
+    right.plot(slopes, log_values, color="C2")
+    right.set(title="log loss", xlabel="slope w", ylim=(0, None))
+    for ax in (left, right):
+        ax.axvline(slopes[np.argmin(log_values)], color="C3", lw=1, ls="--")
+    return fig
+
+
+def fig_loss_curves(table: CaseStudyTable | None = None) -> Figure:
+    """The cost of one sample against the predicted probability of a jacket, per class."""
+    data = table if table is not None else case_study_table()
+    p = np.linspace(0.001, 0.999, 500)
+    fig, ax = _figure()
+    ax.plot(p, -np.log(p), color="C0", label="bought a jacket (y = 1): −log p")
+    ax.plot(p, -np.log1p(-p), color="C1", label="bought a cardigan (y = 0): −log(1 − p)")
+    losses = log_loss(data.y_true, data.y_prob, reduction="none")
+    for label, color, marker in ((1, "C0", "o"), (0, "C1", "s")):
+        mask = data.y_true == label
+        ax.scatter(data.y_prob[mask], losses[mask], color=color, marker=marker, s=36, zorder=3)
+    ax.set(xlim=(0, 1), ylim=(0, 5), xlabel="predicted probability of a jacket, p",
+           ylabel="cost of the sample")
+    ax.legend(loc="upper center", frameon=False)
+    return fig
+
+
+def fig_worked_table(table: CaseStudyTable | None = None) -> Figure:
+    """Each customer's −log(corrected probability), with their mean: the log loss."""
+    data = table if table is not None else case_study_table()
+    corrected = corrected_probabilities(data.y_true, data.y_prob)
+    losses = -np.log(corrected)
+    fig, ax = _figure(height=3.6)
+    colors = ["C0" if label == 1 else "C1" for label in data.y_true]
+    ax.bar(data.customer_ids, losses, color=colors)
+    mean = log_loss(data.y_true, data.y_prob)
+    ax.axhline(mean, color="C3", ls="--", lw=1.4)
+    ax.text(len(losses) - 0.5, mean, "mean = log loss", ha="right", va="bottom")
+    ax.set(xlabel="customer (blue: jacket, red: cardigan)", ylabel="−log(corrected probability)")
+    return fig
+
+
+def fig_loss_history(customers: Customers | None = None) -> Figure:
+    """Log loss per iteration of gradient descent, and of Newton's method for comparison."""
+    data = customers if customers is not None else make_customers()
+    gd = LogisticRegression().fit(data.X, data.y)
+    newton = LogisticRegression(solver="newton").fit(data.X, data.y)
+    fig, ax = _figure()
+    ax.plot(np.arange(1, gd.n_iter_ + 1), gd.loss_history_, color="C0", label="gradient descent")
+    ax.plot(np.arange(1, newton.n_iter_ + 1), newton.loss_history_, color="C1", marker="o", ms=5,
+            label="Newton's method")
+    ax.set(xscale="log", xlabel="iteration", ylabel="mean log loss")
+    ax.legend(loc="upper right", frameon=False)
+    return fig
+
+
+def fig_decision_boundary(customers: Customers | None = None) -> Figure:
+    """Two-feature customers, the fitted probabilities as contours, and the p = 0.5 boundary.
+
+    ``customers`` defaults to ``make_customers(n_features=2)``.
+    """
+    data = customers if customers is not None else make_customers(n_features=2)
+    model = LogisticRegression().fit(data.X, data.y)
+    g1, g2 = np.meshgrid(np.linspace(0, 12, 121), np.linspace(0, 10, 101))
+    prob = model.predict_proba(np.column_stack([g1.ravel(), g2.ravel()])).reshape(g1.shape)
+    fig, ax = _figure(height=4.2)
+    levels = ax.contour(g1, g2, prob, levels=[0.1, 0.5, 0.9], colors=["C3", "C2", "C3"],
+                        linewidths=[1, 2.2, 1], linestyles=["--", "-", "--"])
+    ax.clabel(levels, fmt={0.1: "p = 0.1", 0.5: "p = 0.5", 0.9: "p = 0.9"}, fontsize=9)
+    for label, color, marker, name in ((1, "C0", "o", "jacket"), (0, "C1", "s", "cardigan")):
+        mask = data.y == label
+        ax.scatter(data.X[mask, 0], data.X[mask, 1], color=color, marker=marker, s=16, alpha=0.8, label=name)
+    ax.set(xlabel=data.feature_names[0].replace("_", " "), ylabel=data.feature_names[1].replace("_", " "),
+           xlim=(0, 12), ylim=(0, 10))
+    ax.legend(loc="upper right", frameon=True, framealpha=0.0)
+    return fig
+
+
+#: Every figure of the site: file stem -> function. The build draws each one per theme.
+FIGURES = {
+    "straight-line": fig_straight_line,
+    "sigmoid": fig_sigmoid,
+    "cost-landscape": fig_cost_landscape,
+    "loss-curves": fig_loss_curves,
+    "worked-table": fig_worked_table,
+    "loss-history": fig_loss_history,
+    "decision-boundary": fig_decision_boundary,
+}

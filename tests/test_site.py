@@ -1,0 +1,211 @@
+"""The documentation site: the strict build, its pages, figures, links and the numbers in its prose.
+
+The examples themselves run through Sybil (see the root conftest.py); these tests check what
+Sybil cannot: that every decimal a page's prose states is produced by an example on that page.
+"""
+
+from __future__ import annotations
+
+import doctest
+import html.parser
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import yaml
+
+from logloss_ref.plots import FIGURES
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted(p for p in DOCS.rglob("*.md"))
+REFERENCE_PAGES = {"reference.md"}  # generated from docstrings, whose examples run as doctests
+TUTORIAL_PAGES = [p for p in PAGES if p.relative_to(DOCS).as_posix() not in REFERENCE_PAGES]
+
+# Decimals that a page states but that are not about the example (reviewed one by one).
+NOT_EXAMPLE_NUMBERS = {"index.md": {"3.11"}}
+# Links that leave the site on purpose (citations); none are assets the page loads.
+EXTERNAL_LINKS_ALLOWED: set[str] = set()
+
+
+def load_hooks():
+    spec = importlib.util.spec_from_file_location("mkdocs_hooks", ROOT / "scripts" / "mkdocs_hooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The site built with ``mkdocs build --strict`` into a temporary folder."""
+    site = tmp_path_factory.mktemp("site")
+    env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+    print(f"mkdocs build --strict took {time.perf_counter() - start:.1f} s")
+    return site
+
+
+class _Collector(html.parser.HTMLParser):
+    """Gathers the tags, attributes and visible text of an HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.meta: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "meta" and "name" in attrs:
+            self.meta[attrs["name"]] = attrs.get("content", "")
+
+
+def parse(html_file: Path) -> _Collector:
+    collector = _Collector()
+    collector.feed(html_file.read_text(encoding="utf-8"))
+    return collector
+
+
+def nav_pages() -> list[str]:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    pages = []
+    for entry in config["nav"]:
+        pages.extend(entry.values())
+    return pages
+
+
+def html_path(site: Path, md: str) -> Path:
+    stem = md.removesuffix(".md")
+    return site / ("index.html" if stem == "index" else f"{stem}/index.html")
+
+
+def test_every_page_is_in_the_nav_and_built(built_site):
+    in_nav = set(nav_pages())
+    assert in_nav == {p.relative_to(DOCS).as_posix() for p in PAGES}
+    for md in in_nav:
+        assert html_path(built_site, md).is_file(), md
+
+
+def test_links_and_assets_resolve_and_stay_on_the_site(built_site):
+    problems = []
+    for page in built_site.rglob("*.html"):
+        page_url = "http://site/" + page.relative_to(built_site).as_posix()
+        for tag, attrs in parse(page).tags:
+            for attr in ("href", "src"):
+                target = attrs.get(attr)
+                if not target or target.startswith(("#", "mailto:", "data:")):
+                    continue
+                url = urlparse(urljoin(page_url, target))
+                if url.netloc != "site":
+                    if tag != "a" or target not in EXTERNAL_LINKS_ALLOWED:
+                        problems.append(f"{page.relative_to(built_site)}: <{tag} {attr}={target}> leaves the site")
+                    continue
+                path = built_site / url.path.lstrip("/")
+                if not (path.is_file() or (path / "index.html").is_file()):
+                    problems.append(f"{page.relative_to(built_site)}: <{tag} {attr}={target}> is missing")
+    assert not problems, "\n".join(problems)
+
+
+def test_stylesheets_load_nothing_from_elsewhere(built_site):
+    for css in built_site.rglob("*.css"):
+        remote = re.findall(r"url\(\s*['\"]?(?:https?:)?//[^)]*\)|@import\s+url\(['\"]?https?:", css.read_text())
+        assert not remote, f"{css.name} loads {remote}"
+
+
+def test_pages_have_descriptions_alt_text_and_rendered_maths(built_site):
+    for md in nav_pages():
+        page = html_path(built_site, md)
+        parsed = parse(page)
+        assert parsed.meta.get("description", "").strip(), f"{md} has no meta description"
+        for tag, attrs in parsed.tags:
+            if tag == "img":
+                assert attrs.get("alt", "").strip(), f"{md}: image {attrs.get('src')} has no alt text"
+        text = page.read_text(encoding="utf-8")
+        assert 'class="arithmatex"' not in text, f"{md}: maths left unrendered"
+        if md != "reference.md":
+            assert "\\(" not in re.sub(r"<(pre|code|annotation)\b.*?</\1>", "", text, flags=re.S), md
+
+
+def test_each_figure_is_used_and_drawn_in_both_palettes(built_site):
+    used = set()
+    for page in PAGES:
+        used |= set(re.findall(r"\]\((?:\.\./)*figures/([\w-]+)\.svg\)", page.read_text(encoding="utf-8")))
+    assert used == set(FIGURES), f"unused: {set(FIGURES) - used}, unknown: {used - set(FIGURES)}"
+    for stem in FIGURES:
+        for name in (f"{stem}.svg", f"{stem}-dark.svg"):
+            svg = (built_site / "figures" / name).read_bytes()
+            assert svg.startswith(b"<?xml") and b"<dc:date>" not in svg, name
+
+
+def test_figures_are_byte_identical_between_builds():
+    hooks = load_hooks()
+    first, second = hooks.draw_figures(), hooks.draw_figures()
+    assert first.keys() == second.keys()
+    for name in first:
+        assert first[name] == second[name], f"{name} differs between two drawings"
+
+
+# --- numbers in prose -------------------------------------------------------------------
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.S | re.M)
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+DECIMAL = re.compile(r"(?<![\w.])(?P<number>\d+\.\d+)(?![\w.]*\d)(?P<percent>%?)")
+OUTPUT_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+def split_page(text: str) -> tuple[str, list[str]]:
+    """(prose, outputs): the page without code, and the expected output of each example."""
+    outputs = []
+    for match in FENCE.finditer(text):
+        if match["lang"] == "pycon":
+            body = "\n".join(line.removeprefix(match["indent"]) for line in match["body"].splitlines())
+            outputs.extend(example.want for example in doctest.DocTestParser().get_examples(body))
+    prose = FENCE.sub("", FRONT_MATTER.sub("", text))
+    prose = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", prose)  # figures: their alt text describes the drawing
+    prose = re.sub(r"\]\([^)]*\)", "]", prose)  # link targets
+    return prose, outputs
+
+
+def produced_by(value: float, decimals: int, outputs: list[float]) -> bool:
+    """Whether some output, rounded to the digits the prose shows, has this magnitude.
+
+    Magnitudes, because prose often carries the sign in words ("costs 1.8971", "a gap of 0.2").
+    """
+    return any(round(abs(x), decimals) == abs(value) for x in outputs)
+
+
+@pytest.mark.parametrize("page", TUTORIAL_PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_every_decimal_in_the_prose_comes_from_an_example_on_the_page(page):
+    prose, outputs = split_page(page.read_text(encoding="utf-8"))
+    assert outputs, f"{page.name} has no executed example with output"
+    numbers = [float(n) for want in outputs for n in OUTPUT_NUMBER.findall(want)]
+    allowed = NOT_EXAMPLE_NUMBERS.get(page.relative_to(DOCS).as_posix(), set())
+    orphans = []
+    for match in DECIMAL.finditer(prose):
+        if match["number"] in allowed:
+            continue
+        value = float(match["number"])
+        decimals = len(match["number"].split(".")[1])
+        if match["percent"]:
+            value, decimals = value / 100, decimals + 2
+        if not produced_by(round(value, decimals), decimals, numbers):
+            orphans.append(match.group(0))
+    assert not orphans, f"{page.name} states {orphans}, which no example on the page prints"
+
+
+def test_the_prose_check_catches_an_orphan_number():
+    prose, outputs = split_page("The loss is 0.4545 here.\n\n```pycon\n>>> 1 + 1\n2\n```\n")
+    numbers = [float(n) for want in outputs for n in OUTPUT_NUMBER.findall(want)]
+    assert "0.4545" in prose and not produced_by(0.4545, 4, numbers)
+    assert produced_by(0.45, 2, [0.4545068])
