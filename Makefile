@@ -11,8 +11,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[docs,test]'
 	touch $@
 
+# KaTeX only; Lighthouse (a dev dependency) is installed by `make lighthouse`.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --omit=dev
 	touch $@
 
 setup: $(VENV)/.installed node_modules/.installed
@@ -32,6 +33,10 @@ build: setup
 
 bench: setup
 	$(PY) scripts/bench_losses.py
+
+lighthouse: setup browser
+	npm ci --no-audit --no-fund
+	CHROME_PATH=/usr/bin/chromium $(PY) scripts/lighthouse.py
 
 clean:
 	rm -rf site test-artifacts .venv node_modules

@@ -7,6 +7,7 @@
 - ``on_page_markdown``: turn ``![alt](figures/NAME.svg)`` into a light and a dark image.
 - ``on_page_content``: render every ``\\( \\)`` and ``$$ $$`` formula to HTML + MathML with
   KaTeX under Node; a formula KaTeX rejects fails the build.
+- ``on_post_page``: give Material's search dialog an accessible name.
 """
 
 from __future__ import annotations
@@ -112,3 +113,11 @@ def on_page_content(content, page, config, files):
         formulas.append({"tex": tex[2:-2].strip(), "display": display})
     rendered = iter(render_maths(formulas))
     return MATH.sub(lambda m: next(rendered), content)
+
+
+def on_post_page(output, page, config):
+    # Material's search overlay is role="dialog" without a name; screen readers need one.
+    unnamed = 'data-md-component="search" role="dialog"'
+    if unnamed not in output:
+        raise PluginError("Material's search dialog markup changed: update on_post_page in scripts/mkdocs_hooks.py")
+    return output.replace(unnamed, f'{unnamed} aria-label="Search this site"', 1)

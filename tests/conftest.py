@@ -1,8 +1,15 @@
 """Shared test set-up: in CI (CI set in the environment) a skipped test fails the run."""
 
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pytest
 from hypothesis import settings
+
+ROOT = Path(__file__).resolve().parent.parent
 
 settings.register_profile("ci", deadline=None, database=None, derandomize=True)
 settings.register_profile("dev", deadline=None, database=None)
@@ -15,3 +22,18 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI") and skipped and session.exitstatus == 0:
         reporter.write_line(f"CI forbids skipped tests; {len(skipped)} were skipped.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The site built with ``mkdocs build --strict`` into a temporary folder."""
+    site = tmp_path_factory.mktemp("site")
+    env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+    print(f"mkdocs build --strict took {time.perf_counter() - start:.1f} s")
+    return site

@@ -9,11 +9,7 @@ from __future__ import annotations
 import doctest
 import html.parser
 import importlib.util
-import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -39,21 +35,6 @@ def load_hooks():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The site built with ``mkdocs build --strict`` into a temporary folder."""
-    site = tmp_path_factory.mktemp("site")
-    env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    print(f"mkdocs build --strict took {time.perf_counter() - start:.1f} s")
-    return site
 
 
 class _Collector(html.parser.HTMLParser):
@@ -132,6 +113,7 @@ def test_pages_have_descriptions_alt_text_and_rendered_maths(built_site):
             if tag == "img":
                 assert attrs.get("alt", "").strip(), f"{md}: image {attrs.get('src')} has no alt text"
         text = page.read_text(encoding="utf-8")
+        assert 'role="dialog" aria-label="Search this site"' in text, f"{md}: search dialog has no name"
         assert 'class="arithmatex"' not in text, f"{md}: maths left unrendered"
         if md != "reference.md":
             assert "\\(" not in re.sub(r"<(pre|code|annotation)\b.*?</\1>", "", text, flags=re.S), md
