@@ -6,6 +6,15 @@ which imports matplotlib and is therefore not imported here).
 """
 
 from ._validation import NotFittedError
+from .evaluation import (
+    accuracy,
+    baseline_log_loss,
+    binary_entropy,
+    brier_score,
+    calibration_curve,
+    d2_log_loss,
+    normalized_entropy,
+)
 from .data import CaseStudyTable, Customers, case_study_table, make_customers
 from .links import log_sigmoid, logit, sigmoid, softplus
 from .losses import EPS, corrected_probabilities, log_loss, log_loss_from_logits, mse
@@ -30,7 +39,14 @@ __all__ = [
     "LinearRegression",
     "LogisticRegression",
     "NotFittedError",
+    "accuracy",
+    "baseline_log_loss",
+    "binary_entropy",
+    "brier_score",
+    "calibration_curve",
     "case_study_table",
+    "d2_log_loss",
+    "normalized_entropy",
     "corrected_probabilities",
     "cost_curve",
     "linear_predictor",

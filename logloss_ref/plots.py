@@ -7,11 +7,14 @@ state or the file system: the caller chooses the theme (``THEMES``), the format 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from cycler import cycler
 from matplotlib.figure import Figure
 
 from .data import CaseStudyTable, Customers, case_study_table, make_customers
+from .evaluation import binary_entropy, calibration_curve
 from .links import sigmoid
 from .losses import corrected_probabilities, log_loss
 from .models import LinearRegression, LogisticRegression, cost_curve
@@ -19,6 +22,11 @@ from .models import LinearRegression, LogisticRegression, cost_curve
 __all__ = [
     "FIGURES",
     "THEMES",
+    "HeldOut",
+    "fig_baseline_vs_prevalence",
+    "fig_reliability",
+    "held_out_predictions",
+    "landscape_slice",
     "fig_cost_landscape",
     "fig_decision_boundary",
     "fig_loss_curves",
@@ -74,8 +82,8 @@ def fig_straight_line(customers: Customers | None = None) -> Figure:
     grid = np.linspace(-1.0, 13.0, 200)
     fitted = line.predict(grid[:, None])
     fig, ax = _figure()
-    ax.axhspan(-0.6, 0.0, color="C1", alpha=0.12, lw=0)
-    ax.axhspan(1.0, 1.6, color="C1", alpha=0.12, lw=0)
+    for low, high in ((-0.6, 0.0), (1.0, 1.6)):  # where no probability can be
+        ax.fill_between([-1.0, 13.0], low, high, color="C1", alpha=0.12, lw=0)
     ax.scatter(hours, data.y, s=14, color="C0", alpha=0.55, label="customers (1 = jacket)")
     ax.plot(grid, fitted, color="C1", label="least-squares line")
     ax.axhline(0, color="C3", lw=1, ls="--")
@@ -198,6 +206,59 @@ def fig_decision_boundary(customers: Customers | None = None) -> Figure:
     return fig
 
 
+def fig_baseline_vs_prevalence() -> Figure:
+    """The log loss of predicting the base rate, against the base rate, beside ln 2."""
+    share = np.linspace(0.0005, 0.9995, 999)
+    fig, ax = _figure()
+    ax.plot(share, [binary_entropy(s) for s in share], color="C0", label="predict the base rate: H(share)")
+    ax.axhline(np.log(2), color="C1", ls="--", label="predict 0.5 for everyone: ln 2")
+    for s in (0.01, 0.1):
+        ax.plot([s], [binary_entropy(s)], "o", color="C0")
+        ax.annotate(f"{s:g} → {binary_entropy(s):.3f}", (s, binary_entropy(s)), xytext=(10, -4),
+                    textcoords="offset points")
+    ax.set(xlim=(0, 1), ylim=(0, 0.8), xlabel="share of class 1 (prevalence)", ylabel="log loss of the baseline")
+    ax.legend(loc="lower center", frameon=False)
+    return fig
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """Labels of held-out customers and three sets of predicted probabilities for them."""
+
+    y: np.ndarray
+    fitted: np.ndarray
+    overconfident: np.ndarray
+    underconfident: np.ndarray
+
+
+def held_out_predictions(seed: int = 1) -> HeldOut:
+    """Fit on 1000 two-feature customers, predict 1000 others; also sharpen and soften the scores.
+
+    The over-confident model multiplies the fitted logits by 3, the under-confident one
+    divides them by 3: neither changes which side of 0.5 any prediction falls on.
+    """
+    data = make_customers(2000, n_features=2, seed=seed)
+    model = LogisticRegression().fit(data.X[:1000], data.y[:1000])
+    z = model.decision_function(data.X[1000:])
+    return HeldOut(data.y[1000:], sigmoid(z), sigmoid(3 * z), sigmoid(z / 3))
+
+
+def fig_reliability(held_out: HeldOut | None = None) -> Figure:
+    """Reliability diagram: observed share of jackets against predicted probability, per bin."""
+    data = held_out if held_out is not None else held_out_predictions()
+    fig, ax = _figure(width=5.6, height=4.6)
+    ax.plot([0, 1], [0, 1], color="C3", lw=1, ls="--", label="perfect calibration")
+    for probs, color, marker, name in ((data.fitted, "C0", "o", "fitted model"),
+                                       (data.overconfident, "C1", "s", "over-confident (scores × 3)"),
+                                       (data.underconfident, "C2", "^", "under-confident (scores ÷ 3)")):
+        observed, predicted = calibration_curve(data.y, probs, n_bins=10)
+        ax.plot(predicted, observed, color=color, marker=marker, ms=5, label=name)
+    ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal", xlabel="mean predicted probability of a jacket",
+           ylabel="observed share of jackets")
+    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    return fig
+
+
 #: Every figure of the site: file stem -> function. The build draws each one per theme.
 FIGURES = {
     "straight-line": fig_straight_line,
@@ -207,4 +268,6 @@ FIGURES = {
     "worked-table": fig_worked_table,
     "loss-history": fig_loss_history,
     "decision-boundary": fig_decision_boundary,
+    "baseline-vs-prevalence": fig_baseline_vs_prevalence,
+    "reliability": fig_reliability,
 }

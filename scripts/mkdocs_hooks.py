@@ -4,7 +4,8 @@
   rebuild's figures with the library as it is now, not as it was at the first build.
 - ``on_files``: draw every figure of ``logloss_ref.plots.FIGURES`` as SVG, once per palette,
   and add KaTeX's stylesheet and fonts, all as generated files (nothing is written to docs/).
-- ``on_page_markdown``: turn ``![alt](figures/NAME.svg)`` into a light and a dark image.
+- ``on_page_markdown``: turn ``![alt](figures/NAME.svg)`` into a light and a dark image, and
+  ``<!-- comparison-table -->`` into the table of ``logloss_ref.conventions`` (scikit-learn live).
 - ``on_page_content``: render every ``\\( \\)`` and ``$$ $$`` formula to HTML + MathML with
   KaTeX under Node; a formula KaTeX rejects fails the build.
 - ``on_post_page``: give Material's search dialog an accessible name.
@@ -13,8 +14,8 @@
 from __future__ import annotations
 
 import html
-import io
 import json
+import pickle
 import re
 import subprocess
 import sys
@@ -26,16 +27,20 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 KATEX_RENDERER = ROOT / "scripts" / "katex_render.mjs"
+FIGURE_DRAWER = ROOT / "scripts" / "draw_figures.py"
 THEME_SUFFIX = {"light": "", "dark": "-dark"}
 
 FIGURE_REF = re.compile(r"!\[(?P<alt>[^\]]+)\]\((?P<prefix>(?:\.\./)*)figures/(?P<stem>[\w-]+)\.svg\)")
 MATH = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.S)
 SVG_SIZE = re.compile(rb'<svg[^>]*?width="(?P<w>[\d.]+)pt" height="(?P<h>[\d.]+)pt"')
 
+COMPARISON_TABLE = "<!-- comparison-table -->"
+
 _figure_sizes: dict[str, tuple[int, int]] = {}
 
 
 def on_config(config):
+    # The figures are drawn in child processes; the comparison table imports the library here.
     for name in [m for m in sys.modules if m == "logloss_ref" or m.startswith("logloss_ref.")]:
         del sys.modules[name]
     if not KATEX_DIST.is_dir():
@@ -44,19 +49,22 @@ def on_config(config):
 
 
 def draw_figures() -> dict[str, bytes]:
-    """Every figure as SVG bytes, keyed by file name; byte-identical from build to build."""
-    import matplotlib
+    """Every figure in both palettes, keyed by file name.
 
-    from logloss_ref.plots import FIGURES, THEMES
-
+    One child process per palette (scripts/draw_figures.py): the two draw in parallel, and each
+    imports the library as it is on disk now, which is what `mkdocs serve` needs after an edit.
+    """
+    children = [
+        subprocess.Popen([sys.executable, str(FIGURE_DRAWER), theme], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        for theme in THEME_SUFFIX
+    ]
     svgs = {}
-    for stem, draw in FIGURES.items():
-        for theme, suffix in THEME_SUFFIX.items():
-            with matplotlib.rc_context(THEMES[theme]):
-                figure = draw()
-                buffer = io.BytesIO()
-                figure.savefig(buffer, format="svg", metadata={"Date": None})
-            svgs[f"{stem}{suffix}.svg"] = buffer.getvalue()
+    for child in children:
+        out, err = child.communicate()
+        if child.returncode != 0:
+            raise PluginError(f"drawing the figures failed:\n{err.decode()}")
+        for theme, drawn in pickle.loads(out).items():
+            svgs |= {f"{stem}{THEME_SUFFIX[theme]}.svg": svg for stem, svg in drawn.items()}
     return svgs
 
 
@@ -90,7 +98,12 @@ def on_page_markdown(markdown, page, config, files):
             )
         return "".join(images)
 
-    return FIGURE_REF.sub(light_and_dark, markdown)
+    markdown = FIGURE_REF.sub(light_and_dark, markdown)
+    if COMPARISON_TABLE in markdown:
+        from logloss_ref.conventions import comparison_markdown
+
+        markdown = markdown.replace(COMPARISON_TABLE, comparison_markdown())
+    return markdown
 
 
 def render_maths(formulas: list[dict]) -> list[str]:

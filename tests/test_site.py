@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 import yaml
 
+from logloss_ref.conventions import KERAS_BCE_URL, TORCH_BCE_LOGITS_URL, TORCH_BCE_URL
 from logloss_ref.plots import FIGURES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ TUTORIAL_PAGES = [p for p in PAGES if p.relative_to(DOCS).as_posix() not in REFE
 # Decimals that a page states but that are not about the example (reviewed one by one).
 NOT_EXAMPLE_NUMBERS = {"index.md": {"3.11"}}
 # Links that leave the site on purpose (citations); none are assets the page loads.
-EXTERNAL_LINKS_ALLOWED: set[str] = set()
+EXTERNAL_LINKS_ALLOWED = {TORCH_BCE_URL, TORCH_BCE_LOGITS_URL, KERAS_BCE_URL}
 
 
 def load_hooks():
@@ -59,11 +60,15 @@ def parse(html_file: Path) -> _Collector:
 
 
 def nav_pages() -> list[str]:
+    """Every page of mkdocs.yml's nav, sections flattened."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
-    pages = []
-    for entry in config["nav"]:
-        pages.extend(entry.values())
-    return pages
+
+    def walk(entries):
+        for entry in entries:
+            for value in entry.values():
+                yield from walk(value) if isinstance(value, list) else [value]
+
+    return list(walk(config["nav"]))
 
 
 def html_path(site: Path, md: str) -> Path:
@@ -130,6 +135,12 @@ def test_each_figure_is_used_and_drawn_in_both_palettes(built_site):
             assert svg.startswith(b"<?xml") and b"<dc:date>" not in svg, name
 
 
+def test_comparison_table_is_generated_at_build(built_site):
+    text = (built_site / "other-libraries" / "index.html").read_text(encoding="utf-8")
+    assert "comparison-table" not in text
+    assert "<table>" in text and "PyTorch BCEWithLogitsLoss" in text and "<strong>36.0437</strong>" in text
+
+
 def test_figures_are_byte_identical_between_builds():
     hooks = load_hooks()
     first, second = hooks.draw_figures(), hooks.draw_figures()
@@ -142,7 +153,7 @@ def test_figures_are_byte_identical_between_builds():
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.S | re.M)
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-DECIMAL = re.compile(r"(?<![\w.])(?P<number>\d+\.\d+)(?![\w.]*\d)(?P<percent>%?)")
+DECIMAL = re.compile(r"(?<![\w.])(?P<number>\d+\.\d+)(?:[eE](?P<exponent>[-+]?\d+))?(?![\w.]*\d)(?P<percent>%?)")
 OUTPUT_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -160,11 +171,13 @@ def split_page(text: str) -> tuple[str, list[str]]:
 
 
 def produced_by(value: float, decimals: int, outputs: list[float]) -> bool:
-    """Whether some output, rounded to the digits the prose shows, has this magnitude.
+    """Whether some output, rounded to the ``decimals`` places the prose shows, has this magnitude.
 
     Magnitudes, because prose often carries the sign in words ("costs 1.8971", "a gap of 0.2").
+    ``decimals`` may be negative or large for numbers written with an exponent.
     """
-    return any(round(abs(x), decimals) == abs(value) for x in outputs)
+    half_step = 0.5 * 10.0 ** -decimals * (1 + 1e-9)
+    return any(abs(abs(x) - abs(value)) <= half_step for x in outputs)
 
 
 @pytest.mark.parametrize("page", TUTORIAL_PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
@@ -177,11 +190,12 @@ def test_every_decimal_in_the_prose_comes_from_an_example_on_the_page(page):
     for match in DECIMAL.finditer(prose):
         if match["number"] in allowed:
             continue
-        value = float(match["number"])
-        decimals = len(match["number"].split(".")[1])
+        exponent = int(match["exponent"] or 0)
+        value = float(match["number"]) * 10.0**exponent
+        decimals = len(match["number"].split(".")[1]) - exponent
         if match["percent"]:
             value, decimals = value / 100, decimals + 2
-        if not produced_by(round(value, decimals), decimals, numbers):
+        if not produced_by(value, decimals, numbers):
             orphans.append(match.group(0))
     assert not orphans, f"{page.name} states {orphans}, which no example on the page prints"
 

@@ -1,0 +1,350 @@
+"""Judging a log loss: baselines, normalized entropy, D², the Brier score and calibration."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from ._validation import (
+    check_labels,
+    check_probabilities,
+    check_same_length,
+    check_sample_weight,
+    check_scalar,
+)
+from .losses import log_loss
+
+__all__ = [
+    "accuracy",
+    "baseline_log_loss",
+    "binary_entropy",
+    "brier_score",
+    "calibration_curve",
+    "d2_log_loss",
+    "normalized_entropy",
+]
+
+
+def binary_entropy(prevalence: float) -> float:
+    r"""Entropy in nats of a coin that shows 1 with probability ``prevalence``.
+
+    $$
+    H(\pi) = -\bigl[\pi \log \pi + (1 - \pi) \log (1 - \pi)\bigr], \qquad H(0) = H(1) = 0
+    $$
+
+    Parameters
+    ----------
+    prevalence : float
+        In [0, 1].
+
+    Returns
+    -------
+    float
+        Between 0 and \(\ln 2\).
+
+    Raises
+    ------
+    TypeError
+        If ``prevalence`` is not a real number.
+    ValueError
+        If it is NaN or outside [0, 1].
+
+    Examples
+    --------
+    >>> from logloss_ref import binary_entropy
+    >>> binary_entropy(0.5), binary_entropy(0.1), binary_entropy(1.0)
+    (0.6931471805599453, 0.3250829733914482, 0.0)
+    """
+    pi = float(check_scalar(prevalence, "prevalence"))
+    if not 0.0 <= pi <= 1.0:
+        raise ValueError(f"prevalence must be in [0, 1]; got {prevalence!r}.")
+    # 0 log 0 = 0, its limit; log1p keeps precision when pi is tiny.
+    ones = pi * math.log(pi) if pi > 0 else 0.0
+    zeros = (1 - pi) * math.log1p(-pi) if pi < 1 else 0.0
+    return 0.0 - (ones + zeros)
+
+
+def _prevalence(is_one: np.ndarray, weights: np.ndarray | None) -> float:
+    if weights is None:
+        return float(np.count_nonzero(is_one) / len(is_one))
+    return math.fsum(weights[is_one]) / math.fsum(weights)
+
+
+def baseline_log_loss(y_true, *, sample_weight=None) -> float:
+    r"""The log loss of always predicting the base rate: the entropy of the prevalence.
+
+    A model that ignores every feature and answers the (weighted) share of 1s,
+    \(\bar y\), for each sample scores \(H(\bar y)\). Any model worth keeping must
+    do better on the same data.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels, 0 or 1.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights, not all zero.
+
+    Returns
+    -------
+    float
+        In \([0, \ln 2]\); 0 when only one class occurs.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For invalid labels or weights, as in `log_loss`.
+
+    Notes
+    -----
+    Natural logarithm. Equal to ``log_loss(y_true, np.full(n, y_true.mean()))`` except
+    when the prevalence is below the clipping threshold of `log_loss` (about 2.2e-16),
+    where this exact formula is the more accurate.
+
+    Examples
+    --------
+    >>> from logloss_ref import baseline_log_loss
+    >>> baseline_log_loss([1, 0, 0, 0])
+    0.5623351446188083
+    """
+    is_one = check_labels(y_true)
+    weights = check_sample_weight(sample_weight, len(is_one))
+    return binary_entropy(_prevalence(is_one, weights))
+
+
+def _log_loss_and_baseline(y_true, y_prob, sample_weight):
+    is_one = check_labels(y_true)
+    p = check_probabilities(y_prob)
+    n = check_same_length(y_true=is_one, y_prob=p)
+    weights = check_sample_weight(sample_weight, n)
+    baseline = binary_entropy(_prevalence(is_one, weights))
+    if baseline == 0.0:
+        raise ValueError(
+            "y_true holds a single class, so the baseline log loss is 0 and the ratio is undefined; "
+            "score on data with both classes."
+        )
+    return log_loss(is_one, p, sample_weight=weights), baseline
+
+
+def normalized_entropy(y_true, y_prob, *, sample_weight=None) -> float:
+    r"""Log loss divided by the baseline log loss (the entropy of the base rate).
+
+    $$
+    \mathrm{NE} = \frac{\text{log loss}}{H(\bar y)}
+    $$
+
+    Below 1 the model beats predicting the base rate; 1 means no better; above 1 worse.
+    The ratio makes log losses comparable across data sets with different base rates
+    (He et al., 2014).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels, 0 or 1; both classes must occur.
+    y_prob : array-like of shape (n_samples,)
+        Predicted probability of class 1.
+    sample_weight : array-like of shape (n_samples,), default=None
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError, ValueError
+        For invalid inputs, as in `log_loss`, and when ``y_true`` holds one class only.
+
+    References
+    ----------
+    X. He et al., "Practical Lessons from Predicting Clicks on Ads at Facebook",
+    ADKDD 2014, section 2.
+
+    Examples
+    --------
+    >>> from logloss_ref import normalized_entropy
+    >>> normalized_entropy([1, 0, 0, 0], [0.25, 0.25, 0.25, 0.25])  # the base rate itself
+    1.0
+    >>> normalized_entropy([1, 0, 0, 0], [0.7, 0.2, 0.1, 0.1])
+    0.35145390348334005
+    """
+    loss, baseline = _log_loss_and_baseline(y_true, y_prob, sample_weight)
+    return loss / baseline
+
+
+def d2_log_loss(y_true, y_prob, *, sample_weight=None) -> float:
+    r"""D², the share of the baseline log loss that the model removes: 1 − normalized entropy.
+
+    $$
+    D^2 = 1 - \frac{\text{log loss}}{H(\bar y)}
+    $$
+
+    1 is perfect, 0 is no better than the base rate, and it is negative for worse models.
+    Equal to ``sklearn.metrics.d2_log_loss_score`` for binary labels.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels, 0 or 1; both classes must occur.
+    y_prob : array-like of shape (n_samples,)
+    sample_weight : array-like of shape (n_samples,), default=None
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError, ValueError
+        As `normalized_entropy`.
+
+    Examples
+    --------
+    >>> from logloss_ref import d2_log_loss
+    >>> d2_log_loss([1, 0, 0, 0], [0.7, 0.2, 0.1, 0.1])
+    0.64854609651666
+    """
+    loss, baseline = _log_loss_and_baseline(y_true, y_prob, sample_weight)
+    return 1.0 - loss / baseline
+
+
+def brier_score(y_true, y_prob, *, sample_weight=None) -> float:
+    r"""The Brier score: mean squared difference between probability and outcome.
+
+    $$
+    \mathrm{BS} = \frac{\sum_i w_i (p_i - y_i)^2}{\sum_i w_i}
+    $$
+
+    Like log loss it is a strictly proper scoring rule, but it is bounded (at most 1 per
+    sample), so it punishes a confident mistake far less.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels, 0 or 1.
+    y_prob : array-like of shape (n_samples,)
+        Predicted probability of class 1.
+    sample_weight : array-like of shape (n_samples,), default=None
+
+    Returns
+    -------
+    float
+        In [0, 1]. Equal to ``sklearn.metrics.brier_score_loss``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For invalid inputs, as in `log_loss`.
+
+    Examples
+    --------
+    >>> from logloss_ref import brier_score
+    >>> brier_score([1, 0], [0.94, 0.1])
+    0.006800000000000004
+    """
+    is_one = check_labels(y_true)
+    p = check_probabilities(y_prob)
+    n = check_same_length(y_true=is_one, y_prob=p)
+    weights = check_sample_weight(sample_weight, n)
+    squared = np.square(p - is_one)
+    if weights is None:
+        return math.fsum(squared) / n
+    return math.fsum(squared * weights) / math.fsum(weights)
+
+
+def accuracy(y_true, y_prob, *, threshold=0.5, sample_weight=None) -> float:
+    """Share of samples whose predicted class (1 where ``y_prob >= threshold``) is right.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels, 0 or 1.
+    y_prob : array-like of shape (n_samples,)
+        Predicted probability of class 1.
+    threshold : float, default=0.5
+        In [0, 1].
+    sample_weight : array-like of shape (n_samples,), default=None
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError, ValueError
+        For invalid inputs or a threshold outside [0, 1].
+
+    Examples
+    --------
+    >>> from logloss_ref import accuracy
+    >>> accuracy([1, 0, 1], [0.94, 0.1, 0.3])
+    0.6666666666666666
+    """
+    is_one = check_labels(y_true)
+    p = check_probabilities(y_prob)
+    n = check_same_length(y_true=is_one, y_prob=p)
+    weights = check_sample_weight(sample_weight, n)
+    threshold = float(check_scalar(threshold, "threshold"))
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [0, 1]; got {threshold!r}.")
+    right = (p >= threshold) == is_one
+    if weights is None:
+        return float(np.count_nonzero(right) / n)
+    return math.fsum(weights[right]) / math.fsum(weights)
+
+
+def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform"):
+    """Observed frequency of class 1 against mean predicted probability, bin by bin.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels, 0 or 1.
+    y_prob : array-like of shape (n_samples,)
+        Predicted probability of class 1.
+    n_bins : int, default=10
+        Number of bins, at least 1.
+    strategy : {"uniform", "quantile"}, default="uniform"
+        ``"uniform"``: bins of equal width on [0, 1]. ``"quantile"``: bin edges at the
+        quantiles of ``y_prob``, so bins hold about the same number of samples.
+
+    Returns
+    -------
+    prob_true : ndarray
+        Share of 1s in each non-empty bin.
+    prob_pred : ndarray
+        Mean predicted probability in each non-empty bin.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For invalid labels or probabilities, ``n_bins < 1`` or an unknown ``strategy``.
+
+    Notes
+    -----
+    Same bins and results as ``sklearn.calibration.calibration_curve``: a sample lies in
+    bin ``i`` when ``edges[i] < p <= edges[i + 1]`` (the first bin includes its left edge);
+    empty bins are left out. A perfectly calibrated model has ``prob_true == prob_pred``.
+
+    Examples
+    --------
+    >>> from logloss_ref import calibration_curve
+    >>> calibration_curve([0, 0, 1, 1, 1], [0.1, 0.2, 0.6, 0.7, 0.9], n_bins=2)
+    (array([0., 1.]), array([0.15      , 0.73333333]))
+    """
+    is_one = check_labels(y_true)
+    p = check_probabilities(y_prob)
+    check_same_length(y_true=is_one, y_prob=p)
+    n_bins = check_scalar(n_bins, "n_bins", kind=numbers.Integral, low=1)
+    if strategy == "uniform":
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    elif strategy == "quantile":
+        edges = np.percentile(p, np.linspace(0, 1, n_bins + 1) * 100)
+    else:
+        raise ValueError(f"strategy must be 'uniform' or 'quantile'; got {strategy!r}.")
+    bin_ids = np.searchsorted(edges[1:-1], p)
+    totals = np.bincount(bin_ids, minlength=n_bins)
+    nonzero = totals != 0
+    prob_true = np.bincount(bin_ids, weights=is_one, minlength=n_bins)[nonzero] / totals[nonzero]
+    prob_pred = np.bincount(bin_ids, weights=p, minlength=n_bins)[nonzero] / totals[nonzero]
+    return prob_true, prob_pred

@@ -1,0 +1,103 @@
+"""evaluation: baselines, normalized entropy, D², Brier score and calibration against scikit-learn."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.calibration import calibration_curve as sk_calibration_curve
+from sklearn.metrics import accuracy_score, brier_score_loss, d2_log_loss_score
+from sklearn.metrics import log_loss as sk_log_loss
+
+from logloss_ref import (
+    LogisticRegression,
+    accuracy,
+    baseline_log_loss,
+    binary_entropy,
+    brier_score,
+    calibration_curve,
+    d2_log_loss,
+    log_loss,
+    make_customers,
+    normalized_entropy,
+)
+
+
+@st.composite
+def scored_samples(draw, weights=True):
+    n = draw(st.integers(2, 80))
+    y = draw(arrays(np.int64, n, elements=st.integers(0, 1)))
+    assume(0 < y.sum() < n)
+    p = draw(arrays(np.float64, n, elements=st.floats(0, 1)))
+    w = draw(st.none() | arrays(np.float64, n, elements=st.floats(0.01, 100))) if weights else None
+    return y, p, w
+
+
+def test_binary_entropy_against_its_definition_and_limits():
+    for pi in (1e-300, 1e-10, 0.25, 0.5, 0.9, 1 - 1e-12):
+        exact = -(pi * math.log(pi) + (1 - pi) * math.log(1 - pi)) if pi > 1e-200 else pi * 690.7755
+        assert binary_entropy(pi) == pytest.approx(exact, rel=1e-3 if pi > 0.99 else 1e-12)
+    assert binary_entropy(0.0) == binary_entropy(1.0) == 0.0
+    assert binary_entropy(0.5) == math.log(2)
+
+
+@given(scored_samples())
+def test_baseline_equals_log_loss_of_the_base_rate(case):
+    y, _, w = case
+    share = np.average(y, weights=w)
+    assert baseline_log_loss(y, sample_weight=w) == pytest.approx(sk_log_loss(y, np.full(len(y), share), sample_weight=w), rel=1e-10)
+
+
+@given(scored_samples())
+def test_d2_equals_sklearn(case):
+    y, p, w = case
+    ours = d2_log_loss(y, p, sample_weight=w)
+    theirs = d2_log_loss_score(y, p, sample_weight=w)
+    assert ours == pytest.approx(theirs, rel=1e-10, abs=1e-10)
+    assert normalized_entropy(y, p, sample_weight=w) == pytest.approx(1 - theirs, rel=1e-10, abs=1e-10)
+
+
+@given(scored_samples())
+def test_brier_and_accuracy_equal_sklearn(case):
+    y, p, w = case
+    assert brier_score(y, p, sample_weight=w) == pytest.approx(brier_score_loss(y, p, sample_weight=w), rel=1e-12, abs=1e-15)
+    assert accuracy(y, p, sample_weight=w) == pytest.approx(accuracy_score(y, (p >= 0.5).astype(int), sample_weight=w), rel=1e-12)
+
+
+@given(scored_samples(weights=False), st.integers(1, 12), st.sampled_from(["uniform", "quantile"]))
+def test_calibration_curve_equals_sklearn(case, n_bins, strategy):
+    y, p, _ = case
+    ours = calibration_curve(y, p, n_bins=n_bins, strategy=strategy)
+    theirs = sk_calibration_curve(y, p, n_bins=n_bins, strategy=strategy)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=0)
+
+
+def test_fitted_model_mean_probability_and_scores():
+    data = make_customers(500, n_features=2, seed=2)
+    model = LogisticRegression(solver="newton").fit(data.X, data.y)
+    p = model.predict_proba(data.X)
+    assert p.mean() == pytest.approx(data.y.mean(), abs=1e-10)
+    assert 0 < d2_log_loss(data.y, p) < 1
+    assert normalized_entropy(data.y, p) == pytest.approx(log_loss(data.y, p) / baseline_log_loss(data.y))
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: normalized_entropy([1, 1], [0.5, 0.5]), ValueError, "single class"),
+    (lambda: d2_log_loss([0, 0], [0.5, 0.5]), ValueError, "single class"),
+    (lambda: baseline_log_loss([0, 2]), ValueError, "only 0 and 1"),
+    (lambda: baseline_log_loss([0, 1], sample_weight=[0, 0]), ValueError, "zero everywhere"),
+    (lambda: brier_score([0, 1], [0.5, 1.5]), ValueError, r"\[0, 1\]"),
+    (lambda: brier_score([0, 1], [0.5]), ValueError, "same number"),
+    (lambda: accuracy([0, 1], [0.5, 0.5], threshold=1.5), ValueError, "threshold"),
+    (lambda: calibration_curve([0, 1], [0.2, 0.8], n_bins=0), ValueError, "n_bins must be >= 1"),
+    (lambda: calibration_curve([0, 1], [0.2, 0.8], strategy="equal"), ValueError, "strategy"),
+    (lambda: calibration_curve([0, 1], [0.2, np.nan]), ValueError, "NaN"),
+    (lambda: binary_entropy(1.5), ValueError, "prevalence"),
+    (lambda: binary_entropy("half"), TypeError, "prevalence"),
+])
+def test_bad_input_is_refused(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
