@@ -32,7 +32,9 @@ build: setup
 	$(VENV)/bin/mkdocs build --strict
 
 bench: setup
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(PY) scripts/bench_losses.py
+	$(PY) scripts/bench_cli.py
 
 lighthouse: setup browser
 	npm ci --no-audit --no-fund

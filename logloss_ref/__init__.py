@@ -18,6 +18,7 @@ from .evaluation import (
 from .data import CaseStudyTable, Customers, case_study_table, make_customers
 from .links import log_sigmoid, logit, sigmoid, softplus
 from .losses import EPS, corrected_probabilities, log_loss, log_loss_from_logits, mse
+from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary
 from .models import (
     ConvergenceWarning,
     LinearRegression,
@@ -33,10 +34,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "EPS",
+    "CalibrationBin",
     "CaseStudyTable",
     "ConvergenceWarning",
     "Customers",
     "LinearRegression",
+    "LogLossAccumulator",
+    "LogLossSummary",
     "LogisticRegression",
     "NotFittedError",
     "accuracy",

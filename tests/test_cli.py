@@ -1,0 +1,121 @@
+"""cli: the logloss-ref command, its output, its errors and its memory."""
+
+import json
+import re
+import subprocess
+import sys
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from logloss_ref import brier_score, case_study_table, d2_log_loss, log_loss, log_loss_from_logits
+from logloss_ref.cli import main
+
+
+def write_csv(path, y, scores, weights=None, score_name="p"):
+    columns = ["id", "label", score_name] + (["w"] if weights is not None else [])
+    with open(path, "w") as f:
+        f.write(",".join(columns) + "\n")
+        for i, row in enumerate(zip(y, scores, *([weights] if weights is not None else []))):
+            f.write(",".join([f"c{i}", *(repr(float(v)) if isinstance(v, float) else str(v) for v in row)]) + "\n")
+    return path
+
+
+@pytest.fixture
+def predictions(tmp_path):
+    rng = np.random.default_rng(5)
+    y = rng.integers(0, 2, 1000)
+    p = rng.uniform(size=1000)
+    w = rng.uniform(0.5, 2, 1000)
+    return write_csv(tmp_path / "pred.csv", y.tolist(), p.tolist(), w.tolist()), y, p, w
+
+
+def test_example_prints_the_worked_table(capsys):
+    assert main(["example"]) == 0
+    assert capsys.readouterr().out.strip() == case_study_table().worked_table()
+
+
+def test_score_json_matches_the_library(predictions, capsys):
+    path, y, p, w = predictions
+    assert main(["score", str(path), "--label", "label", "--prob", "p", "--weight", "w", "--json", "--chunk-rows", "97"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["n_samples"] == 1000
+    assert result["log_loss"] == pytest.approx(log_loss(y, p, sample_weight=w), rel=1e-13)
+    assert result["d2"] == pytest.approx(d2_log_loss(y, p, sample_weight=w), rel=1e-12)
+    assert result["brier_score"] == pytest.approx(brier_score(y, p, sample_weight=w), rel=1e-13)
+    assert len(result["calibration"]) == 10
+
+
+def test_score_text_and_logits(tmp_path, capsys):
+    z = [-1e4, 3.0, 0.5]
+    path = write_csv(tmp_path / "z.csv", [1, 0, 1], z, score_name="z")
+    assert main(["score", str(path), "--label", "label", "--logit", "z"]) == 0
+    out = capsys.readouterr().out
+    assert f"log loss              {log_loss_from_logits([1, 0, 1], z):.6f}" in out
+    assert "normalized entropy" in out and "calibration" in out
+
+
+def test_stdin_and_the_console_script(tmp_path):
+    data = "label,p\n1,0.9\n0,0.2\n"
+    for command in ([sys.executable, "-m", "logloss_ref"], ["logloss-ref"]):
+        done = subprocess.run([*command, "score", "-", "--label", "label", "--prob", "p", "--json"],
+                              input=data, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["log_loss"] == pytest.approx(log_loss([1, 0], [0.9, 0.2]))
+        assert done.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+@pytest.mark.parametrize("content, words", [
+    ("", "the file is empty"),
+    ("label,p\n", "header but no data rows"),
+    ("lab,p\n1,0.5\n", "no column 'label' in the header; columns are 'lab', 'p'"),
+    ("label,p\n1,0.5\n1,abc\n", "row 3, column 'p': 'abc' is not a number"),
+    ("label,p\n1,0.5\n2,0.5\n", "row 3, column 'label': value 2 is not 0 or 1"),
+    ("label,p\n1,0.5\n0,-0.5\n", r"row 3, column 'p': value -0.5 is not a probability in \[0, 1\]"),
+    ("label,p\n1,0.5\n0\n", "row 3: expected 2 fields, found 1"),
+    ("label,p\n1,nan\n", r"row 2, column 'p': value nan is not a probability"),
+])
+def test_bad_input_is_one_line_and_exit_status_2(tmp_path, content, words):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    done = subprocess.run([sys.executable, "-m", "logloss_ref", "score", str(path), "--label", "label", "--prob", "p"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert str(path) in done.stderr
+    assert re.search(words, done.stderr), done.stderr
+
+
+def test_missing_file_and_usage_errors(capsys):
+    assert main(["score", "/no/such/file.csv", "--label", "a", "--prob", "b"]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        main(["score", "x.csv", "--label", "a"])  # neither --prob nor --logit
+    assert stop.value.code == 2
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["example", "--help"], ["score", "--help"]])
+def test_every_command_has_help(argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 0
+    assert "usage: logloss-ref" in capsys.readouterr().out
+
+
+def peak_bytes_scoring(path) -> int:
+    tracemalloc.start()
+    main(["score", str(path), "--label", "label", "--prob", "p", "--json", "--chunk-rows", "5000"])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_memory_does_not_grow_with_the_number_of_rows(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    small = write_csv(tmp_path / "small.csv", rng.integers(0, 2, 20_000).tolist(), rng.uniform(size=20_000).tolist())
+    large = write_csv(tmp_path / "large.csv", rng.integers(0, 2, 160_000).tolist(), rng.uniform(size=160_000).tolist())
+    small_peak, large_peak = peak_bytes_scoring(small), peak_bytes_scoring(large)
+    capsys.readouterr()
+    # Eight times the rows; the peak stays within a chunk's worth of the small file's.
+    assert large_peak < 1.3 * small_peak, (small_peak, large_peak)
