@@ -22,8 +22,10 @@ setup: $(VENV)/.installed node_modules/.installed
 browser:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
+# --dirty rebuilds only the pages that changed (an edit shows in about a second); MkDocs warns
+# about dirty builds, so serve is not strict. `make build` and `make test` are.
 serve: setup
-	$(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000
 
 test: setup browser
 	$(PY) -m pytest
@@ -35,6 +37,7 @@ bench: setup
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(PY) scripts/bench_losses.py
 	$(PY) scripts/bench_cli.py
+	$(PY) scripts/bench_build.py
 
 lighthouse: setup browser
 	npm ci --no-audit --no-fund

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import pickle
@@ -37,6 +38,8 @@ SVG_SIZE = re.compile(rb'<svg[^>]*?width="(?P<w>[\d.]+)pt" height="(?P<h>[\d.]+)
 COMPARISON_TABLE = "<!-- comparison-table -->"
 
 _figure_sizes: dict[str, tuple[int, int]] = {}
+_drawn: dict = {}  # {"fingerprint": ..., "svgs": {file name: bytes}} of the last drawing
+_rendered: dict[tuple[str, bool], str] = {}  # KaTeX output by (TeX, display mode)
 
 
 def on_config(config):
@@ -68,9 +71,22 @@ def draw_figures() -> dict[str, bytes]:
     return svgs
 
 
+def library_fingerprint() -> str:
+    """A hash of every file the figures depend on: the package and the drawing script."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "logloss_ref").rglob("*.py")) + [FIGURE_DRAWER]:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def on_files(files, config):
+    # MkDocs loads this module once per process, so under `mkdocs serve` the figures are
+    # redrawn only when the library changed, and an edit to a page rebuilds in seconds.
+    fingerprint = library_fingerprint()
+    if _drawn.get("fingerprint") != fingerprint:
+        _drawn.update(fingerprint=fingerprint, svgs=draw_figures())
     _figure_sizes.clear()
-    for name, svg in draw_figures().items():
+    for name, svg in _drawn["svgs"].items():
         size = SVG_SIZE.search(svg)
         # pt -> CSS px, so the <img> reserves its space before the file arrives
         _figure_sizes[name] = (round(float(size["w"]) * 4 / 3), round(float(size["h"]) * 4 / 3))
@@ -107,14 +123,16 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def render_maths(formulas: list[dict]) -> list[str]:
-    if not formulas:
-        return []
-    result = subprocess.run(
-        ["node", str(KATEX_RENDERER)], input=json.dumps(formulas), capture_output=True, text=True, cwd=ROOT
-    )
-    if result.returncode != 0:
-        raise PluginError(result.stderr.strip())
-    return json.loads(result.stdout)
+    """KaTeX's HTML for each formula; formulas rendered before in this process come from memory."""
+    new = [f for f in {(f["tex"], f["display"]): f for f in formulas}.values() if (f["tex"], f["display"]) not in _rendered]
+    if new:
+        result = subprocess.run(
+            ["node", str(KATEX_RENDERER)], input=json.dumps(new), capture_output=True, text=True, cwd=ROOT
+        )
+        if result.returncode != 0:
+            raise PluginError(result.stderr.strip())
+        _rendered.update({(f["tex"], f["display"]): html_ for f, html_ in zip(new, json.loads(result.stdout))})
+    return [_rendered[(f["tex"], f["display"])] for f in formulas]
 
 
 def on_page_content(content, page, config, files):
