@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 settings.register_profile("ci", deadline=None, database=None, derandomize=True)
 settings.register_profile("dev", deadline=None, database=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+settings.register_profile("thorough", deadline=None, database=None, max_examples=2000)  # by hand, before a release
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def pytest_sessionfinish(session, exitstatus):

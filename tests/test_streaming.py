@@ -41,12 +41,14 @@ def test_any_split_gives_the_whole_array_results(case):
     summary = merged.result()
     assert summary.n_samples == len(y)
     assert summary.log_loss == pytest.approx(log_loss(y, p, sample_weight=w), rel=1e-13)
-    assert summary.baseline_log_loss == pytest.approx(baseline_log_loss(y, sample_weight=w), rel=1e-13, abs=1e-300)
+    # The entropy is ill-conditioned near a prevalence of 0 or 1 (H'/H grows without bound), so
+    # one ulp of difference in a summed weight can move it by ~1e-13 relative: 1e-10 is the bar.
+    assert summary.baseline_log_loss == pytest.approx(baseline_log_loss(y, sample_weight=w), rel=1e-10, abs=1e-300)
     assert summary.brier_score == pytest.approx(brier_score(y, p, sample_weight=w), rel=1e-13, abs=1e-300)
     assert summary.accuracy == pytest.approx(accuracy(y, p, sample_weight=w), rel=1e-13)
     if 0 < y.sum() < len(y):
-        assert summary.normalized_entropy == pytest.approx(normalized_entropy(y, p, sample_weight=w), rel=1e-12)
-        assert summary.d2 == pytest.approx(d2_log_loss(y, p, sample_weight=w), rel=1e-12, abs=1e-12)
+        assert summary.normalized_entropy == pytest.approx(normalized_entropy(y, p, sample_weight=w), rel=1e-10)
+        assert summary.d2 == pytest.approx(d2_log_loss(y, p, sample_weight=w), rel=1e-10, abs=1e-10)
     else:
         assert summary.normalized_entropy is None and summary.d2 is None
 
