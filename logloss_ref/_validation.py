@@ -167,6 +167,24 @@ def check_sample_weight(sample_weight, n: int, name: str = "sample_weight") -> n
     return w
 
 
+def check_predictions(y_true, y_prob=None, *, logits=None, sample_weight=None):
+    """Labels with their probabilities (``y_prob``) or ``logits``, and optional weights.
+
+    Returns ``(is_one, values, weights)``: the mask ``y_true == 1``, the probabilities or
+    logits as float64, and the weights (None when not given). ``y_prob`` is checked unless
+    ``logits`` is given; giving both is an error.
+    """
+    if y_prob is not None and logits is not None:
+        raise ValueError("Give exactly one of y_prob and logits.")
+    is_one = check_labels(y_true)
+    if logits is None:
+        values, name = check_probabilities(y_prob), "y_prob"
+    else:
+        values, name = check_logits(logits), "logits"
+    n = check_same_length(**{"y_true": is_one, name: values})
+    return is_one, values, check_sample_weight(sample_weight, n)
+
+
 def check_reduction(reduction) -> str:
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {', '.join(map(repr, REDUCTIONS))}; got {reduction!r}.")

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ._validation import check_labels, check_logits, check_probabilities, check_same_length
+from ._validation import check_predictions
 from .links import _sigmoid
 from .losses import log_loss, log_loss_from_logits
 
@@ -35,13 +35,6 @@ TORCH_BCE_LOGITS_URL = "https://pytorch.org/docs/stable/generated/torch.nn.BCEWi
 KERAS_BCE_URL = "https://keras.io/api/losses/probabilistic_losses/#binarycrossentropy-class"
 
 
-def _labels_and(values, checker, name):
-    is_one = check_labels(values[0])
-    x = checker(values[1], name)
-    check_same_length(y_true=is_one, **{name: x})
-    return is_one.astype(np.float64), x
-
-
 def torch_bce_loss(y_true, y_prob) -> float:
     r"""PyTorch ``BCELoss`` (mean reduction) as documented: each log is clamped at −100.
 
@@ -59,7 +52,8 @@ def torch_bce_loss(y_true, y_prob) -> float:
     >>> torch_bce_loss([1], [0.0])
     100.0
     """
-    y, p = _labels_and((y_true, y_prob), check_probabilities, "y_prob")
+    is_one, p, _ = check_predictions(y_true, y_prob)
+    y = is_one.astype(np.float64)
     with np.errstate(divide="ignore"):  # log(0) = -inf is exactly what the clamp is for
         log_p = np.maximum(np.log(p), TORCH_LOG_FLOOR)
         log_q = np.maximum(np.log1p(-p), TORCH_LOG_FLOOR)
@@ -84,7 +78,8 @@ def torch_bce_with_logits_loss(y_true, logits) -> float:
     >>> torch_bce_with_logits_loss([1], [-1e4])
     10000.0
     """
-    y, z = _labels_and((y_true, logits), check_logits, "logits")
+    is_one, z, _ = check_predictions(y_true, logits=logits)
+    y = is_one.astype(np.float64)
     finite = np.isfinite(z)
     if not finite.all():
         raise ValueError("logits must be finite for this convention: inf - inf has no value.")
@@ -110,7 +105,8 @@ def keras_binary_crossentropy(y_true, y_prob) -> float:
     >>> keras_binary_crossentropy([1], [0.0])
     16.11809565095832
     """
-    y, p = _labels_and((y_true, y_prob), check_probabilities, "y_prob")
+    is_one, p, _ = check_predictions(y_true, y_prob)
+    y = is_one.astype(np.float64)
     clipped = np.clip(p, KERAS_EPSILON, 1 - KERAS_EPSILON)
     return float(-np.mean(y * np.log(clipped) + (1 - y) * np.log(1 - clipped)))
 

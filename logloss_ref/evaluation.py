@@ -7,13 +7,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import (
-    check_labels,
-    check_probabilities,
-    check_same_length,
-    check_sample_weight,
-    check_scalar,
-)
+from ._validation import check_labels, check_predictions, check_sample_weight, check_scalar
 from .losses import log_loss
 
 __all__ = [
@@ -114,10 +108,7 @@ def baseline_log_loss(y_true, *, sample_weight=None) -> float:
 
 
 def _log_loss_and_baseline(y_true, y_prob, sample_weight):
-    is_one = check_labels(y_true)
-    p = check_probabilities(y_prob)
-    n = check_same_length(y_true=is_one, y_prob=p)
-    weights = check_sample_weight(sample_weight, n)
+    is_one, p, weights = check_predictions(y_true, y_prob, sample_weight=sample_weight)
     baseline = binary_entropy(_prevalence(is_one, weights))
     if baseline == 0.0:
         raise ValueError(
@@ -242,13 +233,10 @@ def brier_score(y_true, y_prob, *, sample_weight=None) -> float:
     >>> brier_score([1, 0], [0.94, 0.1])
     0.006800000000000004
     """
-    is_one = check_labels(y_true)
-    p = check_probabilities(y_prob)
-    n = check_same_length(y_true=is_one, y_prob=p)
-    weights = check_sample_weight(sample_weight, n)
+    is_one, p, weights = check_predictions(y_true, y_prob, sample_weight=sample_weight)
     squared = np.square(p - is_one)
     if weights is None:
-        return math.fsum(squared) / n
+        return math.fsum(squared) / len(p)
     return math.fsum(squared * weights) / math.fsum(weights)
 
 
@@ -280,16 +268,13 @@ def accuracy(y_true, y_prob, *, threshold=0.5, sample_weight=None) -> float:
     >>> accuracy([1, 0, 1], [0.94, 0.1, 0.3])
     0.6666666666666666
     """
-    is_one = check_labels(y_true)
-    p = check_probabilities(y_prob)
-    n = check_same_length(y_true=is_one, y_prob=p)
-    weights = check_sample_weight(sample_weight, n)
+    is_one, p, weights = check_predictions(y_true, y_prob, sample_weight=sample_weight)
     threshold = float(check_scalar(threshold, "threshold"))
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [0, 1]; got {threshold!r}.")
     right = (p >= threshold) == is_one
     if weights is None:
-        return float(np.count_nonzero(right) / n)
+        return float(np.count_nonzero(right) / len(p))
     return math.fsum(weights[right]) / math.fsum(weights)
 
 
@@ -332,9 +317,7 @@ def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform"):
     >>> calibration_curve([0, 0, 1, 1, 1], [0.1, 0.2, 0.6, 0.7, 0.9], n_bins=2)
     (array([0., 1.]), array([0.15      , 0.73333333]))
     """
-    is_one = check_labels(y_true)
-    p = check_probabilities(y_prob)
-    check_same_length(y_true=is_one, y_prob=p)
+    is_one, p, _ = check_predictions(y_true, y_prob)
     n_bins = check_scalar(n_bins, "n_bins", kind=numbers.Integral, low=1)
     if strategy == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)

@@ -10,10 +10,8 @@ from ._validation import (
     as_float_array,
     block_slices,
     check_finite,
-    check_labels,
-    check_logits,
     check_non_empty,
-    check_probabilities,
+    check_predictions,
     check_reduction,
     check_same_length,
     check_sample_weight,
@@ -132,9 +130,7 @@ def corrected_probabilities(y_true, y_prob):
     >>> corrected_probabilities([0, 1], [0.1, 0.94])
     array([0.9 , 0.94])
     """
-    is_one = check_labels(y_true)
-    p = check_probabilities(y_prob)
-    check_same_length(y_true=is_one, y_prob=p)
+    is_one, p, _ = check_predictions(y_true, y_prob)
     q = 1.0 - p
     np.copyto(q, p, where=is_one)
     return q
@@ -213,10 +209,7 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
     36.04365338911715
     """
     reduction = check_reduction(reduction)
-    is_one = check_labels(y_true)
-    p = check_probabilities(y_prob)
-    n = check_same_length(y_true=is_one, y_prob=p)
-    w = check_sample_weight(sample_weight, n)
+    is_one, p, w = check_predictions(y_true, y_prob, sample_weight=sample_weight)
 
     def block_loss(sl):
         q = 1.0 - p[sl]
@@ -226,7 +219,7 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
         np.negative(q, out=q)
         return q
 
-    return _reduce(block_loss, n, w, reduction)
+    return _reduce(block_loss, len(p), w, reduction)
 
 
 def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"):
@@ -284,12 +277,9 @@ def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"
     array([4.24835426e-18, 4.24835426e-18])
     """
     reduction = check_reduction(reduction)
-    is_one = check_labels(y_true)
-    z = check_logits(logits)
-    n = check_same_length(y_true=is_one, logits=z)
-    w = check_sample_weight(sample_weight, n)
+    is_one, z, w = check_predictions(y_true, logits=logits, sample_weight=sample_weight)
 
-    return _reduce(lambda sl: _logit_losses(is_one[sl], z[sl]), n, w, reduction)
+    return _reduce(lambda sl: _logit_losses(is_one[sl], z[sl]), len(z), w, reduction)
 
 
 def _logit_losses(is_one: np.ndarray, z: np.ndarray) -> np.ndarray:

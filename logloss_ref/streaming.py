@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._validation import check_labels, check_logits, check_probabilities, check_same_length, check_sample_weight
+from ._validation import check_predictions
 from .evaluation import binary_entropy
 from .links import _sigmoid
 from .losses import _logit_losses, log_loss
@@ -140,19 +140,14 @@ class LogLossAccumulator:
             For invalid labels, probabilities, logits or weights (as `log_loss`), or when
             neither or both of ``y_prob`` and ``logits`` are given.
         """
-        if (y_prob is None) == (logits is None):
+        if y_prob is None and logits is None:
             raise ValueError("Give exactly one of y_prob and logits.")
-        is_one = check_labels(y_true)
+        is_one, values, w = check_predictions(y_true, y_prob, logits=logits, sample_weight=sample_weight)
         if logits is not None:
-            z = check_logits(logits)
-            n = check_same_length(y_true=is_one, logits=z)
-            losses = _logit_losses(is_one, z)
-            p = _sigmoid(z)
+            losses, p = _logit_losses(is_one, values), _sigmoid(values)
         else:
-            p = check_probabilities(y_prob)
-            n = check_same_length(y_true=is_one, y_prob=p)
-            losses = log_loss(is_one, p, reduction="none")
-        w = check_sample_weight(sample_weight, n)
+            losses, p = log_loss(is_one, values, reduction="none"), values
+        n = len(values)
         weights = np.ones(n) if w is None else w
         losses = np.where(weights == 0, 0.0, losses)  # a zero weight drops even an infinite loss
 

@@ -1,6 +1,8 @@
 """cli: the logloss-ref command, its output, its errors and its memory."""
 
 import json
+import os
+import pty
 import re
 import subprocess
 import sys
@@ -64,6 +66,20 @@ def test_stdin_and_the_console_script(tmp_path):
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["log_loss"] == pytest.approx(log_loss([1, 0], [0.9, 0.2]))
         assert done.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_progress_goes_to_stderr_only_on_a_terminal(tmp_path):
+    path = write_csv(tmp_path / "p.csv", [1, 0] * 50, [0.7, 0.2] * 50)
+    controller, terminal = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "logloss_ref", "score", str(path), "--label", "label", "--prob", "p", "--chunk-rows", "30"],
+        stdout=subprocess.PIPE, stderr=terminal, text=True,
+    )
+    os.close(terminal)
+    shown = os.read(controller, 4096).decode()
+    os.close(controller)
+    assert done.returncode == 0 and "log loss" in done.stdout
+    assert "scored 30 rows" in shown and "scored 100 rows" in shown and "scored" not in done.stdout
 
 
 @pytest.mark.parametrize("content, words", [
