@@ -124,6 +124,15 @@ def test_pages_have_descriptions_alt_text_and_rendered_maths(built_site):
             assert "\\(" not in re.sub(r"<(pre|code|annotation)\b.*?</\1>", "", text, flags=re.S), md
 
 
+def test_headings_start_at_h1_and_never_skip_a_level(built_site):
+    for md in nav_pages():
+        article = html_path(built_site, md).read_text(encoding="utf-8").split("<article", 1)[1].split("</article>", 1)[0]
+        levels = [int(level) for level in re.findall(r"<h([1-6])\b", article)]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, f"{md}: {levels[:5]}"
+        jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        assert not jumps, f"{md} skips heading levels: {jumps}"
+
+
 def test_each_figure_is_used_and_drawn_in_both_palettes(built_site):
     used = set()
     for page in PAGES:
