@@ -90,6 +90,9 @@ def main() -> None:
                 weight = reports[0]["audits"]["total-byte-weight"]["numericValue"]
                 print(f"{md:<14} {preset:<8} " + "  ".join(f"{c} {medians[c]:.0f}" for c in CATEGORIES)
                       + f"  bytes {weight:,.0f}")
+                kinds = reports[0]["audits"]["resource-summary"]["details"]["items"]
+                print("    downloaded: " + ", ".join(
+                    f"{k['label'].lower()} {k['transferSize']:,.0f} B ({k['requestCount']})" for k in kinds if k["requestCount"]))
                 lost = {
                     audit_id: a["title"]
                     for r in reports for c in CATEGORIES for ref in r["categories"][c]["auditRefs"]
