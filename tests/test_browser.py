@@ -169,3 +169,40 @@ def test_palette_toggle_swaps_figures_and_both_are_readable(page, site_url):
     wrong = readable_ink_share(page.locator("article img[src*='figures/sigmoid.svg']").screenshot())
     assert wrong < shares["slate"] / 2, (wrong, shares)
     assert not watch.foreign and not watch.errors
+
+
+CONTRAST_JS = """
+(selector) => {
+  const parse = (c) => { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                                      .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const over = (top, bottom) => { const a = top[3]; return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([1]); };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] === 1) break;
+    }
+    return layers.reverse().reduce((below, layer) => over(layer, below), [255, 255, 255, 1]);
+  };
+  return [...document.querySelectorAll(selector)].filter(e => e.offsetParent !== null && e.textContent.trim()).slice(0, 20).map(e => {
+    const bg = background(e);
+    const fg = over(parse(getComputedStyle(e).color), bg);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    return [(hi + 0.05) / (lo + 0.05), e.textContent.trim().slice(0, 30)];
+  });
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_small_text_has_at_least_4_5_to_1_contrast(page, site_url, scheme):
+    # The spots where Material's defaults fell short: doctest output, code comments, the footer.
+    page.goto(page_url(site_url, "log-loss.md"))
+    set_palette(page, scheme)
+    for selector in (".highlight .go", ".highlight .c1", ".md-copyright", ".md-footer__direction", "article p"):
+        measured = page.evaluate(CONTRAST_JS, selector)
+        assert measured, f"nothing matched {selector}"
+        low = [(round(ratio, 2), text) for ratio, text in measured if ratio < 4.5]
+        assert not low, f"{scheme}: {selector} below 4.5:1: {low}"
