@@ -20,7 +20,7 @@ setup: $(VENV)/.installed node_modules/.installed
 
 # Debian's Chromium for the browser tests; Playwright's own browser download cannot work offline.
 browser:
-	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 # --dirty rebuilds only the pages that changed (an edit shows in about a second); MkDocs warns
 # about dirty builds, so serve is not strict. `make build` and `make test` are.
