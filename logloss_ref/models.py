@@ -330,7 +330,9 @@ class LogisticRegression:
     max_iter : int, default=10000
         Most iterations; at least 1.
     tol : float, default=1e-8
-        Stop when every component of the gradient is at most ``tol`` in absolute value.
+        Stop when every component of the gradient is at most ``tol`` in absolute value. With
+        ``standardize=True`` this is the gradient with respect to the standardized
+        parameters, the ones the optimiser moves.
     solver : {"gradient_descent", "newton"}, default="gradient_descent"
         ``"gradient_descent"``: \(\theta \leftarrow \theta - \eta \nabla L\), the method
         of the article. ``"newton"``: Newton's method (iteratively reweighted least squares),
