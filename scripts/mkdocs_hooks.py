@@ -1,9 +1,10 @@
 """MkDocs hooks of the logloss_ref site (declared under ``hooks:`` in mkdocs.yml).
 
-- ``on_config``: forget any imported ``logloss_ref`` so that ``mkdocs serve`` draws each
-  rebuild's figures with the library as it is now, not as it was at the first build.
-- ``on_files``: draw every figure of ``logloss_ref.plots.FIGURES`` as SVG, once per palette,
-  and add KaTeX's stylesheet and fonts, all as generated files (nothing is written to docs/).
+- ``on_config``: forget any imported ``logloss_ref``, so that each ``mkdocs serve`` rebuild
+  uses the library as it is now, not as it was at the first build.
+- ``on_files``: draw every figure of ``logloss_ref.plots.FIGURES`` as SVG, once per palette, in
+  child processes (again only when the library changed), and add KaTeX's stylesheet and fonts,
+  all as generated files (nothing is written to docs/).
 - ``on_page_markdown``: turn ``![alt](figures/NAME.svg)`` into a light and a dark image, and
   ``<!-- comparison-table -->`` into the table of ``logloss_ref.conventions`` (scikit-learn live).
 - ``on_page_content``: render every ``\\( \\)`` and ``$$ $$`` formula to HTML + MathML with
@@ -124,15 +125,16 @@ def on_page_markdown(markdown, page, config, files):
 
 def render_maths(formulas: list[dict]) -> list[str]:
     """KaTeX's HTML for each formula; formulas rendered before in this process come from memory."""
-    new = [f for f in {(f["tex"], f["display"]): f for f in formulas}.values() if (f["tex"], f["display"]) not in _rendered]
+    key = lambda formula: (formula["tex"], formula["display"])  # noqa: E731
+    new = list({key(f): f for f in formulas if key(f) not in _rendered}.values())
     if new:
         result = subprocess.run(
             ["node", str(KATEX_RENDERER)], input=json.dumps(new), capture_output=True, text=True, cwd=ROOT
         )
         if result.returncode != 0:
             raise PluginError(result.stderr.strip())
-        _rendered.update({(f["tex"], f["display"]): html_ for f, html_ in zip(new, json.loads(result.stdout))})
-    return [_rendered[(f["tex"], f["display"])] for f in formulas]
+        _rendered.update(zip(map(key, new), json.loads(result.stdout)))
+    return [_rendered[key(f)] for f in formulas]
 
 
 def on_page_content(content, page, config, files):
