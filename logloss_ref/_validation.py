@@ -94,6 +94,14 @@ def check_non_empty(arr: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} is empty; at least one sample is needed.")
 
 
+def check_finite_vector(x, name: str) -> np.ndarray:
+    """A non-empty, finite 1-D float64 array (targets, predictions, a feature, a grid)."""
+    arr = as_float_array(x, name, ndim=1)
+    check_non_empty(arr, name)
+    check_finite(arr, name)
+    return arr
+
+
 def check_labels(y_true, name: str = "y_true") -> np.ndarray:
     """Check binary labels and return the boolean mask ``y_true == 1``.
 

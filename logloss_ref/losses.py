@@ -7,10 +7,8 @@ import math
 import numpy as np
 
 from ._validation import (
-    as_float_array,
     block_slices,
-    check_finite,
-    check_non_empty,
+    check_finite_vector,
     check_predictions,
     check_reduction,
     check_same_length,
@@ -82,11 +80,8 @@ def mse(y_true, y_pred, *, sample_weight=None):
     >>> mse([0, 1, 1], [0.1, 0.8, 1.3])
     0.04666666666666667
     """
-    y = as_float_array(y_true, "y_true", ndim=1)
-    yhat = as_float_array(y_pred, "y_pred", ndim=1)
-    for arr, name in ((y, "y_true"), (yhat, "y_pred")):
-        check_non_empty(arr, name)
-        check_finite(arr, name)
+    y = check_finite_vector(y_true, "y_true")
+    yhat = check_finite_vector(y_pred, "y_pred")
     n = check_same_length(y_true=y, y_pred=yhat)
     w = check_sample_weight(sample_weight, n)
     return _reduce(lambda sl: np.square(yhat[sl] - y[sl]), n, w, "mean")
@@ -211,15 +206,17 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
     reduction = check_reduction(reduction)
     is_one, p, w = check_predictions(y_true, y_prob, sample_weight=sample_weight)
 
-    def block_loss(sl):
-        q = 1.0 - p[sl]
-        np.copyto(q, p[sl], where=is_one[sl])
-        np.clip(q, EPS, 1.0 - EPS, out=q)
-        np.log(q, out=q)
-        np.negative(q, out=q)
-        return q
+    return _reduce(lambda sl: _probability_losses(is_one[sl], p[sl]), len(p), w, reduction)
 
-    return _reduce(block_loss, len(p), w, reduction)
+
+def _probability_losses(is_one: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per-sample log loss from probabilities: -log of the corrected probability, clipped to [EPS, 1 - EPS]."""
+    q = 1.0 - p
+    np.copyto(q, p, where=is_one)
+    np.clip(q, EPS, 1.0 - EPS, out=q)
+    np.log(q, out=q)
+    np.negative(q, out=q)
+    return q
 
 
 def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"):

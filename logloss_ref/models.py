@@ -9,12 +9,10 @@ import numpy as np
 
 from ._validation import (
     NotFittedError,
-    as_float_array,
     check_coefficients,
-    check_finite,
+    check_finite_vector,
     check_labels,
     check_matrix,
-    check_non_empty,
     check_same_length,
     check_scalar,
 )
@@ -252,13 +250,9 @@ def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
     """
     if cost not in ("log_loss", "mse"):
         raise ValueError(f"cost must be 'log_loss' or 'mse'; got {cost!r}.")
-    x = as_float_array(x, "x", ndim=1)
-    check_non_empty(x, "x")
-    check_finite(x, "x")
+    x = check_finite_vector(x, "x")
     y = _check_labels_for(x[:, None], y_true)
-    w = as_float_array(slopes, "slopes", ndim=1)
-    check_non_empty(w, "slopes")
-    check_finite(w, "slopes")
+    w = check_finite_vector(slopes, "slopes")
     b = float(check_scalar(b, "b"))
     z = np.outer(w, x) + b
     if cost == "mse":
@@ -298,9 +292,7 @@ class LinearRegression:
     def fit(self, X, y):
         """Fit by least squares; ``y`` may be any finite numbers. Returns ``self``."""
         X = check_matrix(X)
-        y = as_float_array(y, "y", ndim=1)
-        check_non_empty(y, "y")
-        check_finite(y, "y")
+        y = check_finite_vector(y, "y")
         check_same_length(X=X, y=y)
         solution, *_ = np.linalg.lstsq(_with_intercept(X), y, rcond=None)
         self.coef_ = solution[:-1]

@@ -10,7 +10,7 @@ import numpy as np
 from ._validation import check_predictions
 from .evaluation import binary_entropy
 from .links import _sigmoid
-from .losses import _logit_losses, log_loss
+from .losses import _logit_losses, _probability_losses
 
 __all__ = ["CalibrationBin", "LogLossAccumulator", "LogLossSummary"]
 
@@ -146,7 +146,7 @@ class LogLossAccumulator:
         if logits is not None:
             losses, p = _logit_losses(is_one, values), _sigmoid(values)
         else:
-            losses, p = log_loss(is_one, values, reduction="none"), values
+            losses, p = _probability_losses(is_one, values), values
         n = len(values)
         weights = np.ones(n) if w is None else w
         losses = np.where(weights == 0, 0.0, losses)  # a zero weight drops even an infinite loss
