@@ -1,14 +1,28 @@
 # The README's two commands are `make serve` and `make test`; both install what they need first.
-VENV ?= .venv
+# Python packages come from uv.lock (exact versions and hashes), KaTeX from package-lock.json.
+UV_VERSION := 0.13.8
+UV := .uv/bin/uv
+VENV := .venv
 PY := $(VENV)/bin/python
+GROUPS := --group docs --group test
+PYTHONS := 3.11 3.12 3.13
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The browser the tests drive; the Pages workflow points it at the runner's Chrome.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 export NO_MKDOCS_2_WARNING := 1
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup browser serve test build bench lighthouse clean
+.PHONY: setup browser serve test test-pythons build lock bench lighthouse clean
 
-$(VENV)/.installed: pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[docs,test]'
+# uv itself, pinned, in a venv of its own so that syncing .venv never touches it.
+$(UV):
+	python3 -m venv .uv
+	.uv/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# --locked: fail, rather than re-resolve, when pyproject.toml and uv.lock disagree (`make lock`).
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python python3 $(GROUPS)
 	touch $@
 
 # KaTeX only; Lighthouse (a dev dependency) is installed by `make lighthouse`.
@@ -20,28 +34,40 @@ setup: $(VENV)/.installed node_modules/.installed
 
 # Debian's Chromium for the browser tests; Playwright's own browser download cannot work offline.
 browser:
-	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	@[ -x "$(CHROMIUM)" ] || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
-# --dirty rebuilds only the pages that changed (an edit shows in about a second); MkDocs warns
-# about dirty builds, so serve is not strict. `make build` and `make test` are.
+# Strict, and a full rebuild on every change: pages, docstrings, figures and mkdocs.yml all show.
 serve: setup
-	$(VENV)/bin/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
 test: setup browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
+
+# The whole suite on each supported Python, each in its own locked venv (.venv-3.12, ...).
+test-pythons: $(UV) node_modules/.installed browser
+	set -e; for v in $(PYTHONS); do \
+	  interpreter=$$(command -v pyenv >/dev/null && pyenv prefix $$v 2>/dev/null)/bin/python; \
+	  [ -x "$$interpreter" ] || interpreter=python$$v; \
+	  UV_PROJECT_ENVIRONMENT=.venv-$$v $(UV) sync --locked --python "$$interpreter" $(GROUPS); \
+	  echo "== Python $$v"; .venv-$$v/bin/python -m pytest -q -n auto; \
+	done
 
 build: setup
 	$(VENV)/bin/mkdocs build --strict
 
+# Re-resolve every Python dependency to its newest allowed version and rewrite uv.lock.
+lock: | $(UV)
+	$(UV) lock --upgrade --python python3
+
 bench: setup
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(UV) sync --locked --inexact --python python3 $(GROUPS) --group bench  # adds pandas
 	$(PY) scripts/bench_losses.py
 	$(PY) scripts/bench_cli.py
 	$(PY) scripts/bench_build.py
 
 lighthouse: setup browser
 	npm ci --no-audit --no-fund
-	CHROME_PATH=/usr/bin/chromium $(PY) scripts/lighthouse.py
+	CHROME_PATH=$(CHROMIUM) $(PY) scripts/lighthouse.py
 
 clean:
-	rm -rf site test-artifacts .venv node_modules
+	rm -rf site test-artifacts dist .venv .venv-3.* .uv node_modules

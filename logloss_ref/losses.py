@@ -184,6 +184,10 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
     use `log_loss_from_logits`. Inputs of other float types are converted to float64
     first (scikit-learn keeps float32 and clips at its epsilon, about 1.2e-7).
 
+    Accuracy: each per-sample loss is within 2 ulp of the exact \(-\log\) of the clipped
+    corrected probability. The logarithm is NumPy's, which is accurate but not correctly
+    rounded, so the last bit may differ between NumPy releases and processors.
+
     The result equals ``sklearn.metrics.log_loss(y_true, y_prob, sample_weight=...)`` to
     about 1e-15 relative wherever both accept the input (scikit-learn also needs both
     classes present, or ``labels=[0, 1]``).

@@ -1,9 +1,10 @@
-"""Time a cold `mkdocs build --strict` and how fast `mkdocs serve` shows an edit (a script, not a test).
+"""Time a cold `mkdocs build --strict` and how fast `make serve` shows an edit (a script, not a test).
 
 1. A cold build: a new process, an empty site folder, every figure and formula drawn.
-2. `mkdocs serve` on a free port: once it answers, a marker is appended to a page and the page
-   is polled until the marker is served; then the page is restored. Also times a rebuild after
-   an edit to the library, which redraws the figures.
+2. `mkdocs serve --strict` (the Makefile's serve) on a free port: once it answers, three edits are
+   made one at a time and the served content is polled until it changes: a page (a marker in
+   docs/faq.md), a docstring (a marker on the API page) and a figure function (the sigmoid
+   figure's bytes). Each file is restored afterwards.
 
     python scripts/bench_build.py
 """
@@ -15,12 +16,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BASE_PATH = "/logloss_ref/"  # the project path of site_url in mkdocs.yml
 ENV = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
 
 
@@ -30,29 +31,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def fetch(url: str) -> str | None:
+def fetch(url: str) -> bytes | None:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.read().decode()
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read()
     except OSError:
         return None
 
 
-def wait_for(url: str, marker: str, timeout: float) -> float:
+def wait_for(condition, timeout: float) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
-        text = fetch(url)
-        if text is not None and marker in text:
+        if condition():
             return time.perf_counter() - start
         time.sleep(0.05)
-    raise TimeoutError(f"{marker!r} did not appear at {url} within {timeout} s")
+    raise TimeoutError(f"nothing changed within {timeout} s")
 
 
-def edit_and_time(path: Path, addition: str, url: str, marker: str) -> float:
+def edit_and_time(path: Path, old: str, new: str, changed) -> float:
+    """Seconds from saving `path` with `old` replaced by `new` until `changed()` holds."""
     original = path.read_text(encoding="utf-8")
+    assert original.count(old) == 1, (path, old)
     try:
-        path.write_text(original + addition, encoding="utf-8")
-        return wait_for(url, marker, timeout=120)
+        path.write_text(original.replace(old, new), encoding="utf-8")
+        return wait_for(changed, timeout=120)
     finally:
         path.write_text(original, encoding="utf-8")
 
@@ -65,37 +67,29 @@ def main() -> None:
         print(f"cold build (--strict, all figures and maths): {time.perf_counter() - start:.1f} s")
 
     port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    builds: list[float] = []  # when serve logged each finished build
-
-    def watch_log():
-        for line in server.stderr:
-            if "Documentation built in" in line:
-                builds.append(time.perf_counter())
-
-    threading.Thread(target=watch_log, daemon=True).start()
+    base = f"http://127.0.0.1:{port}{BASE_PATH}"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        print(f"serve ready after {wait_for(base, '</html>', timeout=120):.1f} s")
-        time.sleep(1)
+        print(f"serve ready after {wait_for(lambda: fetch(base), timeout=120):.1f} s")
+        settle = 8  # let the rebuild that restores a file finish before the next edit
+
         marker = f"edit-marker-{time.time_ns()}"
-        seconds = edit_and_time(ROOT / "docs" / "faq.md", f"\n\n{marker}\n", base + "faq/", marker)
-        print(f"an edit to a page is served after {seconds:.1f} s")
-        wait_for(base + "faq/", "</html>", timeout=5)
-        time.sleep(15)  # let the rebuild that restores the page finish
-        library = ROOT / "logloss_ref" / "plots.py"
-        original = library.read_text(encoding="utf-8")
-        seen, start = len(builds), time.perf_counter()
-        try:
-            # A comment changes the library's fingerprint, so the figures are redrawn.
-            library.write_text(original + f"\n# {time.time_ns()}\n", encoding="utf-8")
-            while len(builds) == seen and time.perf_counter() - start < 120:
-                time.sleep(0.05)
-            print(f"an edit to the library is rebuilt, figures redrawn, after {builds[-1] - start:.1f} s")
-        finally:
-            library.write_text(original, encoding="utf-8")
-        time.sleep(12)
+        seconds = edit_and_time(ROOT / "docs" / "faq.md", "\n## Why use log loss?", f"\n{marker}\n\n## Why use log loss?",
+                                lambda: marker.encode() in (fetch(base + "faq/") or b""))
+        print(f"a page edit is served after {seconds:.2f} s")
+        time.sleep(settle)
+
+        seconds = edit_and_time(ROOT / "logloss_ref" / "losses.py", "Binary cross-entropy (log loss) of predicted",
+                                f"{marker} of predicted", lambda: marker.encode() in (fetch(base + "reference/") or b""))
+        print(f"a docstring edit is served on the API page after {seconds:.2f} s")
+        time.sleep(settle)
+
+        before = fetch(base + "figures/sigmoid.svg")
+        seconds = edit_and_time(ROOT / "logloss_ref" / "plots.py", "ylim=(-0.1, 1.1)", "ylim=(-0.3, 1.3)",
+                                lambda: fetch(base + "figures/sigmoid.svg") not in (before, None))
+        print(f"a figure-function edit is served, figures redrawn, after {seconds:.2f} s")
+        time.sleep(settle)
     finally:
         server.terminate()
         server.wait()

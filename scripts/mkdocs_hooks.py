@@ -1,22 +1,29 @@
 """MkDocs hooks of the logloss_ref site (declared under ``hooks:`` in mkdocs.yml).
 
 - ``on_config``: forget any imported ``logloss_ref``, so that each ``mkdocs serve`` rebuild
-  uses the library as it is now, not as it was at the first build.
-- ``on_files``: draw every figure of ``logloss_ref.plots.FIGURES`` as SVG, once per palette, in
-  child processes (again only when the library changed), and add KaTeX's stylesheet and fonts,
-  all as generated files (nothing is written to docs/).
+  uses the library as it is now, not as it was at the first build; date the build (the
+  sitemap's ``<lastmod>``) by the last commit, so the same commit builds the same bytes.
+- ``on_files``: start drawing every figure of ``logloss_ref.plots.FIGURES`` as SVG, once per
+  palette, in child processes (again only when the library's code changed), and add KaTeX's
+  stylesheet and fonts as generated files (nothing is written to docs/).
 - ``on_page_markdown``: turn ``![alt](figures/NAME.svg)`` into a light and a dark image, and
   ``<!-- comparison-table -->`` into the table of ``logloss_ref.conventions`` (scikit-learn live).
+- ``on_env``: every page is converted; collect the figures, add them as generated files, and
+  fail on a page that shows a figure the library does not draw.
 - ``on_page_content``: render every ``\\( \\)`` and ``$$ $$`` formula to HTML + MathML with
   KaTeX under Node; a formula KaTeX rejects fails the build.
-- ``on_post_page``: give Material's search dialog an accessible name.
+- ``on_serve``: poll for edits every 0.1 s instead of 0.5 s.
+- ``on_post_page``: give Material's search dialog an accessible name, and fill in each figure's
+  width and height (known once the drawing is done), so the page reserves their space.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import html
 import json
+import os
 import pickle
 import re
 import subprocess
@@ -38,60 +45,107 @@ SVG_SIZE = re.compile(rb'<svg[^>]*?width="(?P<w>[\d.]+)pt" height="(?P<h>[\d.]+)
 
 COMPARISON_TABLE = "<!-- comparison-table -->"
 
-_figure_sizes: dict[str, tuple[int, int]] = {}
-_drawn: dict = {}  # {"fingerprint": ..., "svgs": {file name: bytes}} of the last drawing
+_figure_sizes: dict[str, dict[str, int]] = {}  # {"sigmoid-dark": {"w": 640, "h": 480}}, in CSS px
+_figures_used: dict[str, str] = {}  # figure stem -> the first page that shows it, in this build
+# The last drawing: {"fingerprint": ..., "drawing": FigureDrawing} while it runs, then "svgs".
+_drawn: dict = {}
+SIZE_SLOT = "figure-size:{}:{}"  # a figure's width or height, filled in by on_post_page
+SIZE_SLOT_RE = re.compile(r"figure-size:(?P<name>[\w-]+):(?P<dim>[wh])")
 _rendered: dict[tuple[str, bool], str] = {}  # KaTeX output by (TeX, display mode)
+_SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")  # as the caller set it, if at all
+
+
+def last_commit_epoch() -> str | None:
+    """The commit time of HEAD in seconds since the epoch, or None outside a git checkout."""
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
 
 
 def on_config(config):
     # The figures are drawn in child processes; the comparison table imports the library here.
     for name in [m for m in sys.modules if m == "logloss_ref" or m.startswith("logloss_ref.")]:
         del sys.modules[name]
+    # The library beside this file, even when another checkout's copy is installed (a worktree,
+    # a copy of the tree): the same one mkdocstrings documents (`paths: [.]` in mkdocs.yml).
+    if sys.path[0] != str(ROOT):
+        sys.path.insert(0, str(ROOT))
+    # MkDocs dates every page (the sitemap's <lastmod>) by the build day unless SOURCE_DATE_EPOCH is set.
+    epoch = _SOURCE_DATE_EPOCH or last_commit_epoch()
+    if epoch:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
     if not KATEX_DIST.is_dir():
         raise PluginError("KaTeX is missing: run `npm ci` (the Makefile's `make serve` does).")
     return config
 
 
-def draw_figures() -> dict[str, bytes]:
-    """Every figure in both palettes, keyed by file name.
+class FigureDrawing:
+    """Every figure in both palettes, being drawn while MkDocs renders the pages.
 
     One child process per palette (scripts/draw_figures.py): the two draw in parallel, and each
     imports the library as it is on disk now, which is what `mkdocs serve` needs after an edit.
     """
-    children = [
-        subprocess.Popen([sys.executable, str(FIGURE_DRAWER), theme], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-        for theme in THEME_SUFFIX
-    ]
-    svgs = {}
-    for child in children:
-        out, err = child.communicate()
-        if child.returncode != 0:
-            raise PluginError(f"drawing the figures failed:\n{err.decode()}")
-        for theme, drawn in pickle.loads(out).items():
-            svgs |= {f"{stem}{THEME_SUFFIX[theme]}.svg": svg for stem, svg in drawn.items()}
-    return svgs
+
+    def __init__(self) -> None:
+        self.children = [
+            subprocess.Popen([sys.executable, str(FIGURE_DRAWER), theme], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
+            for theme in THEME_SUFFIX
+        ]
+
+    def result(self) -> dict[str, bytes]:
+        """The SVG files keyed by file name (waits for the children)."""
+        svgs = {}
+        for child in self.children:
+            out, err = child.communicate()
+            if child.returncode != 0:
+                raise PluginError(f"drawing the figures failed:\n{err.decode()}")
+            for theme, drawn in pickle.loads(out).items():
+                svgs |= {f"{stem}{THEME_SUFFIX[theme]}.svg": svg for stem, svg in drawn.items()}
+        return svgs
+
+
+def draw_figures() -> dict[str, bytes]:
+    return FigureDrawing().result()
+
+
+def code_fingerprint(source: bytes) -> bytes:
+    """The code of a module without its docstrings and comments (its AST), or the bytes if it does not parse.
+
+    A docstring edit then redraws no figure (no figure draws a docstring), so it is served as fast
+    as a page edit.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            body[0] = ast.Pass()
+    return ast.dump(tree).encode()
 
 
 def library_fingerprint() -> str:
-    """A hash of every file the figures depend on: the package and the drawing script."""
+    """A hash of the code the figures depend on: the package and the drawing script."""
     digest = hashlib.sha256()
     for path in sorted((ROOT / "logloss_ref").rglob("*.py")) + [FIGURE_DRAWER]:
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + code_fingerprint(path.read_bytes()))
     return digest.hexdigest()
 
 
 def on_files(files, config):
     # MkDocs loads this module once per process, so under `mkdocs serve` the figures are
-    # redrawn only when the library changed, and an edit to a page rebuilds in seconds.
+    # redrawn only when the library's code changed, and an edit to a page rebuilds in seconds.
+    # The drawing runs while the pages render; on_env collects it.
     fingerprint = library_fingerprint()
     if _drawn.get("fingerprint") != fingerprint:
-        _drawn.update(fingerprint=fingerprint, svgs=draw_figures())
-    _figure_sizes.clear()
-    for name, svg in _drawn["svgs"].items():
-        size = SVG_SIZE.search(svg)
-        # pt -> CSS px, so the <img> reserves its space before the file arrives
-        _figure_sizes[name] = (round(float(size["w"]) * 4 / 3), round(float(size["h"]) * 4 / 3))
-        files.append(File.generated(config, f"figures/{name}", content=svg))
+        _drawn.clear()
+        _drawn.update(fingerprint=fingerprint, drawing=FigureDrawing())
+    _figures_used.clear()
     # font-display: swap variant; only the woff2 fonts are shipped, so drop the other formats.
     css = (KATEX_DIST / "katex-swap.min.css").read_text(encoding="utf-8")
     css = re.sub(r',url\(fonts/[\w-]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css)
@@ -104,16 +158,17 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     def light_and_dark(match):
         stem, alt, prefix = match["stem"], match["alt"], match["prefix"]
-        if f"{stem}.svg" not in _figure_sizes:
-            raise PluginError(f"{page.file.src_uri}: no figure named {stem!r} in logloss_ref.plots.FIGURES")
-        images = []
-        for theme, suffix in THEME_SUFFIX.items():
-            width, height = _figure_sizes[f"{stem}{suffix}.svg"]
-            images.append(
-                f'![{alt}]({prefix}figures/{stem}{suffix}.svg#only-{theme})'
-                f'{{ width="{width}" height="{height}" loading="lazy" }}'
-            )
-        return "".join(images)
+        _figures_used.setdefault(stem, page.file.src_uri)
+        for suffix in THEME_SUFFIX.values():
+            # Known to MkDocs before the page is converted, so its links resolve; on_env fills it.
+            if files.get_file_from_path(f"figures/{stem}{suffix}.svg") is None:
+                files.append(File.generated(config, f"figures/{stem}{suffix}.svg", content=b""))
+        # The size is filled in by on_post_page, once the drawing is done.
+        return "".join(
+            f'![{alt}]({prefix}figures/{stem}{suffix}.svg#only-{theme})'
+            f'{{ width="{SIZE_SLOT.format(stem + suffix, "w")}" height="{SIZE_SLOT.format(stem + suffix, "h")}" loading="lazy" }}'
+            for theme, suffix in THEME_SUFFIX.items()
+        )
 
     markdown = FIGURE_REF.sub(light_and_dark, markdown)
     if COMPARISON_TABLE in markdown:
@@ -121,6 +176,27 @@ def on_page_markdown(markdown, page, config, files):
 
         markdown = markdown.replace(COMPARISON_TABLE, comparison_markdown())
     return markdown
+
+
+def on_env(env, config, files):
+    # Every page is converted: the figures are needed now (static files are copied next).
+    if "drawing" in _drawn:
+        _drawn["svgs"] = _drawn.pop("drawing").result()
+    drawn = _drawn["svgs"]
+    for stem, src_uri in _figures_used.items():
+        if f"{stem}.svg" not in drawn:
+            raise PluginError(f"{src_uri}: no figure named {stem!r} in logloss_ref.plots.FIGURES")
+    _figure_sizes.clear()
+    for name, svg in drawn.items():
+        size = SVG_SIZE.search(svg)
+        # pt -> CSS px, so the <img> reserves its space before the file arrives
+        _figure_sizes[name.removesuffix(".svg")] = {"w": round(float(size["w"]) * 4 / 3), "h": round(float(size["h"]) * 4 / 3)}
+        placeholder = files.get_file_from_path(f"figures/{name}")
+        if placeholder is None:
+            files.append(File.generated(config, f"figures/{name}", content=svg))
+        else:
+            placeholder.content_bytes = svg
+    return env
 
 
 def render_maths(formulas: list[dict]) -> list[str]:
@@ -153,4 +229,21 @@ def on_post_page(output, page, config):
     unnamed = 'data-md-component="search" role="dialog"'
     if unnamed not in output:
         raise PluginError("Material's search dialog markup changed: update on_post_page in scripts/mkdocs_hooks.py")
-    return output.replace(unnamed, f'{unnamed} aria-label="Search this site"', 1)
+    output = output.replace(unnamed, f'{unnamed} aria-label="Search this site"', 1)
+    return SIZE_SLOT_RE.sub(lambda m: str(_figure_sizes[m["name"]][m["dim"]]), output)
+
+
+SERVE_POLL_SECONDS = 0.1
+
+
+def on_serve(server, config, builder):
+    # `mkdocs serve` polls the watched files every 0.5 s, a third of the time a page edit takes to
+    # show. They are a few dozen files (docs/, the package, scripts/, mkdocs.yml), so polling them
+    # every 0.1 s costs nothing. watchdog keeps the interval in `_timeout` (the observer's for
+    # watches added later, each emitter's for those added already); if that ever changes, serve
+    # is only slower, never wrong.
+    observer = server.observer
+    observer._timeout = SERVE_POLL_SECONDS
+    for emitter in observer.emitters:
+        emitter._timeout = SERVE_POLL_SECONDS
+    return server

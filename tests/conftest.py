@@ -1,5 +1,6 @@
 """Shared test set-up: in CI (CI set in the environment) a skipped test fails the run."""
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -26,15 +27,21 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The site built with ``mkdocs build --strict`` into a temporary folder."""
-    site = tmp_path_factory.mktemp("site")
-    env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    print(f"mkdocs build --strict took {time.perf_counter() - start:.1f} s")
+def built_site(tmp_path_factory, worker_id):
+    """The site built once with ``mkdocs build --strict``, shared by every xdist worker."""
+    # Each worker has its own basetemp under one shared parent; the first to take the lock builds.
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    site, done = shared / "site", shared / "site.built"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+            start = time.perf_counter()
+            result = subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+                cwd=ROOT, env=env, capture_output=True, text=True,
+            )
+            assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
+            print(f"mkdocs build --strict took {time.perf_counter() - start:.1f} s")
+            done.touch()
     return site

@@ -1,7 +1,9 @@
 """The built site as a reader's browser sees it: Debian's Chromium driven by Playwright.
 
-The site is served from 127.0.0.1 on a free port; every request to any other host is recorded
-and aborted. A screenshot of each page in each palette goes to test-artifacts/screenshots/.
+The site is served from 127.0.0.1 on a free port under its project path (/logloss_ref/), the way
+GitHub Pages hosts it: a missing path gets 404.html with status 404. Every request to any other
+host is recorded and aborted, and every failed request is an error. A screenshot of each page in
+each palette goes to test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 import functools
 import http.server
 import io
+import os
+import re
+import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -17,13 +22,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from test_site import nav_pages
+from test_site import BASE_PATH, nav_pages
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # the Makefile exports it
 
 
 @pytest.fixture(scope="session")
@@ -37,29 +42,61 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class ProjectPathHandler(http.server.SimpleHTTPRequestHandler):
+    """GitHub Pages for a project site: files under BASE_PATH, 404.html (status 404) for the rest."""
+
     def log_message(self, *args):
         pass
+
+    def translate_path(self, path):
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(BASE_PATH):
+            return ""  # nothing outside the project path
+        return super().translate_path("/" + path.removeprefix(BASE_PATH))
+
+    def send_head(self):
+        served = self.translate_path(self.path)
+        if served and (os.path.isfile(served) or os.path.isfile(os.path.join(served, "index.html"))):
+            return super().send_head()
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve(directory: Path):
+    """Serve a built site under BASE_PATH on a free port; returns (server, the site's URL)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(ProjectPathHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
 
 
 @pytest.fixture(scope="session")
 def site_url(built_site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=built_site))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server, url = serve(built_site)
+    yield url
     server.shutdown()
 
 
 class PageWatch:
-    """Console errors and requests to other hosts, recorded while a page is open."""
+    """Console errors, failed requests and requests to other hosts, recorded while a page is open."""
 
     def __init__(self, page, site_url: str):
         self.errors: list[str] = []
         self.foreign: list[str] = []
+        self.failed: list[str] = []
+        self.loaded: list[str] = []
         local = urlparse(site_url).netloc
         page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("requestfailed", lambda request: self.failed.append(request.url))
+
+        def finished(response):
+            (self.failed if response.status >= 400 else self.loaded).append(response.url)
+
+        page.on("response", finished)
 
         def route(route):
             if urlparse(route.request.url).netloc == local:
@@ -69,6 +106,16 @@ class PageWatch:
                 route.abort()
 
         page.route("**/*", route)
+
+    def assert_clean(self, where: str, *, expected_failures: tuple[str, ...] = ()):
+        failed = [url for url in self.failed if url not in expected_failures]
+        assert not failed, f"requests that failed on {where}: {failed}"
+        errors = list(self.errors)
+        for _ in expected_failures:  # Chromium logs each expected 404 once, without its URL
+            if "status of 404" in (errors or [""])[0]:
+                errors.pop(0)
+        assert not errors, f"console errors on {where}: {errors}"
+        assert not self.foreign, f"requests to other hosts from {where}: {self.foreign}"
 
 
 def page_url(site_url: str, md: str) -> str:
@@ -97,12 +144,23 @@ def set_palette(page, scheme: str):
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
 
 
+UNSTYLED_SHEETS_JS = """[...document.querySelectorAll('link[rel=stylesheet]')]
+  .filter(l => !l.sheet || l.sheet.cssRules.length === 0).map(l => l.href)"""
+
+
+def assert_styled(page, where: str):
+    """Every stylesheet arrived with rules, and Material's layout is in force (not the browser's)."""
+    assert not page.evaluate(UNSTYLED_SHEETS_JS), f"stylesheets without rules on {where}"
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky", where
+
+
 @pytest.mark.parametrize("md", nav_pages())
 def test_page_loads_cleanly_offline(page, site_url, md):
     watch = PageWatch(page, site_url)
     response = page.goto(page_url(site_url, md))
     assert response.status == 200
     load_fully(page)
+    assert_styled(page, md)
     broken = page.evaluate(
         "[...document.images].filter(i => i.offsetParent !== null && i.naturalWidth === 0).map(i => i.src)"
     )
@@ -110,14 +168,54 @@ def test_page_loads_cleanly_offline(page, site_url, md):
     visible_text = page.evaluate("document.querySelector('article').innerText")
     for raw in ("\\frac", "\\(", "\\)", "\\[", "$$"):
         assert raw not in visible_text, f"raw TeX {raw!r} visible on {md}"
+    # Material's search worker fetched the index from under the project path.
+    assert any(url == f"{site_url}search/search_index.json" for url in watch.loaded), f"no search index on {md}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = md.removesuffix(".md")
     for scheme in ("default", "slate"):
         set_palette(page, scheme)
         load_fully(page)
         page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}.png", full_page=True)
-    assert not watch.errors, f"console errors on {md}: {watch.errors}"
-    assert not watch.foreign, f"requests to other hosts from {md}: {watch.foreign}"
+    watch.assert_clean(md)
+
+
+def test_a_missing_page_two_levels_deep_gets_the_styled_404_page(page, site_url):
+    watch = PageWatch(page, site_url)
+    missing = f"{site_url}no/such-page/"
+    response = page.goto(missing)
+    assert response.status == 404
+    load_fully(page)
+    assert_styled(page, "404.html")
+    assert "404" in page.locator("article").inner_text()
+    # Its links lead back into the site: the home page and every page of the navigation.
+    hrefs = page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all("links => links.map(a => a.href)")
+    home = page.locator("a.md-header__button.md-logo").get_attribute("href")
+    assert {hosted_page for hosted_page in hrefs if not hosted_page.endswith("#")} >= {page_url(site_url, md) for md in nav_pages()}
+    for href in {page.evaluate("h => new URL(h, location.href).href", home), *hrefs}:
+        assert page.request.get(href).status == 200, href
+    watch.assert_clean("the 404 page", expected_failures=(missing,))
+    shot = SCREENSHOTS / "404-default.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=shot)
+
+
+def test_an_absolute_asset_link_fails_under_the_project_path(page, built_site, tmp_path):
+    # The planted defect these tests exist for: a link that works at / but not under /logloss_ref/.
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    index = site / "index.html"
+    index.write_text(re.sub(r'href="assets/stylesheets/main', 'href="/assets/stylesheets/main', index.read_text(encoding="utf-8")), encoding="utf-8")
+    server, url = serve(site)
+    try:
+        watch = PageWatch(page, url)
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        with pytest.raises(AssertionError, match="requests that failed"):
+            watch.assert_clean("the planted page")
+        with pytest.raises(AssertionError, match="stylesheets without rules"):
+            assert_styled(page, "the planted page")
+    finally:
+        server.shutdown()
 
 
 def test_search_works_offline(page, site_url):
@@ -130,7 +228,7 @@ def test_search_works_offline(page, site_url):
     results.first.wait_for(timeout=10_000)
     hrefs = results.evaluate_all("links => links.map(a => a.href)")
     assert any("/log-loss/" in href for href in hrefs), hrefs
-    assert not watch.foreign and not watch.errors
+    watch.assert_clean("the search")
 
 
 def relative_luminance(rgb: np.ndarray) -> np.ndarray:
@@ -168,7 +266,7 @@ def test_palette_toggle_swaps_figures_and_both_are_readable(page, site_url):
     page.locator("article img[src*='figures/sigmoid.svg']").evaluate("img => img.style.setProperty('display', 'inline', 'important')")
     wrong = readable_ink_share(page.locator("article img[src*='figures/sigmoid.svg']").screenshot())
     assert wrong < shares["slate"] / 2, (wrong, shares)
-    assert not watch.foreign and not watch.errors
+    watch.assert_clean("sigmoid.md")
 
 
 CONTRAST_JS = """

@@ -6,7 +6,9 @@ import pty
 import re
 import subprocess
 import sys
+import sysconfig
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -58,11 +60,16 @@ def test_score_text_and_logits(tmp_path, capsys):
     assert "normalized entropy" in out and "calibration" in out
 
 
+# The console script of the environment running the tests, never whatever `logloss-ref` is on PATH.
+CONSOLE_SCRIPT = Path(sysconfig.get_path("scripts")) / "logloss-ref"
+
+
 def test_stdin_and_the_console_script(tmp_path):
     data = "label,p\n1,0.9\n0,0.2\n"
-    for command in ([sys.executable, "-m", "logloss_ref"], ["logloss-ref"]):
+    assert CONSOLE_SCRIPT.is_file(), f"{CONSOLE_SCRIPT} is missing: is the package installed in this environment?"
+    for command in ([sys.executable, "-m", "logloss_ref"], [str(CONSOLE_SCRIPT)]):
         done = subprocess.run([*command, "score", "-", "--label", "label", "--prob", "p", "--json"],
-                              input=data, capture_output=True, text=True)
+                              input=data, capture_output=True, text=True, env=os.environ | {"PATH": os.defpath})
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["log_loss"] == pytest.approx(log_loss([1, 0], [0.9, 0.2]))
         assert done.stderr == ""  # no progress bar when stderr is not a terminal

@@ -20,6 +20,7 @@ from logloss_ref import (
     sigmoid,
 )
 from logloss_ref._validation import BLOCK_SIZE
+from test_links import ulps_apart
 
 mpmath.mp.dps = 50
 
@@ -56,10 +57,33 @@ def test_reductions_agree(case):
     assert log_loss(y, p, sample_weight=w) == pytest.approx(total / math.fsum(w), rel=1e-12)
 
 
+def exact_clipped_loss(label, p):
+    """-log of the corrected probability, clipped to [EPS, 1 - EPS], to 50 digits.
+
+    The corrected probability of class 0 is 1 - p rounded to float64, as the docstring says.
+    """
+    q = p if label == 1 else 1.0 - p
+    return float(-mpmath.log(mpmath.mpf(min(max(q, EPS), 1.0 - EPS))))
+
+
+SAMPLE_PROBABILITIES = [0.0, 5e-324, 1e-300, 1e-17, EPS, 1e-9, 0.1, 0.5, 0.9, 1 - 1e-9, 1 - EPS, 1 - EPS / 2, 1.0]
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_each_sample_is_minus_log_of_the_clipped_probability_within_two_ulps(label):
+    # The guarantee: NumPy's log is accurate to about an ulp but not correctly rounded, and its
+    # last bit differs between releases and CPUs, so the bound is stated in ulps, not as equality.
+    losses = log_loss([label] * len(SAMPLE_PROBABILITIES), SAMPLE_PROBABILITIES, reduction="none")
+    for p, loss in zip(SAMPLE_PROBABILITIES, losses):
+        assert ulps_apart(float(loss), exact_clipped_loss(label, p)) <= 2, (p, loss)
+
+
 def test_clipping_bounds_each_sample():
     losses = log_loss([1, 0, 1, 0], [0.0, 1.0, 1.0, 0.0], reduction="none")
-    np.testing.assert_array_equal(losses, [-math.log(EPS), -math.log(EPS), -math.log1p(-EPS), -math.log1p(-EPS)])
-    assert losses[0] == pytest.approx(36.04365338911715)
+    assert losses[0] == losses[1] and losses[2] == losses[3]  # the two bounds, whichever class
+    assert ulps_apart(float(losses[0]), float(-mpmath.log(EPS))) <= 2  # -log(eps) = 36.04...
+    assert ulps_apart(float(losses[2]), float(-mpmath.log1p(-EPS))) <= 2  # -log(1 - eps) = 2.2e-16
+    assert losses.max() == pytest.approx(36.04365338911715, rel=1e-15)
 
 
 def test_long_input_crosses_blocks_and_matches_sklearn():

@@ -10,17 +10,23 @@ import doctest
 import html.parser
 import importlib.util
 import re
+import subprocess
+import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-import yaml
+from mkdocs.utils.yaml import yaml_load
 
 from logloss_ref.conventions import KERAS_BCE_URL, TORCH_BCE_LOGITS_URL, TORCH_BCE_URL
 from logloss_ref.plots import FIGURES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
+CONFIG = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))  # MkDocs' loader: !ENV resolved
+SITE_URL = CONFIG["site_url"]  # where the site is hosted, under a project path
+BASE_PATH = urlparse(SITE_URL).path  # "/logloss_ref/"
 PAGES = sorted(p for p in DOCS.rglob("*.md"))
 REFERENCE_PAGES = {"reference.md"}  # generated from docstrings, whose examples run as doctests
 TUTORIAL_PAGES = [p for p in PAGES if p.relative_to(DOCS).as_posix() not in REFERENCE_PAGES]
@@ -61,19 +67,30 @@ def parse(html_file: Path) -> _Collector:
 
 def nav_pages() -> list[str]:
     """Every page of mkdocs.yml's nav, sections flattened."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
 
     def walk(entries):
         for entry in entries:
             for value in entry.values():
                 yield from walk(value) if isinstance(value, list) else [value]
 
-    return list(walk(config["nav"]))
+    return list(walk(CONFIG["nav"]))
 
 
 def html_path(site: Path, md: str) -> Path:
     stem = md.removesuffix(".md")
     return site / ("index.html" if stem == "index" else f"{stem}/index.html")
+
+
+def hosted_url(md: str) -> str:
+    """The page's address on the hosted site."""
+    stem = md.removesuffix(".md")
+    return SITE_URL if stem == "index" else f"{SITE_URL}{stem}/"
+
+
+def test_site_url_has_the_project_path_and_can_be_overridden(monkeypatch):
+    assert SITE_URL.endswith("/logloss_ref/") and BASE_PATH == "/logloss_ref/"
+    monkeypatch.setenv("SITE_URL", "https://example.github.io/logloss_ref/")
+    assert yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"] == "https://example.github.io/logloss_ref/"
 
 
 def test_every_page_is_in_the_nav_and_built(built_site):
@@ -84,23 +101,53 @@ def test_every_page_is_in_the_nav_and_built(built_site):
 
 
 def test_links_and_assets_resolve_and_stay_on_the_site(built_site):
+    # Each file is placed where it will be hosted, under the project path: a link that climbs out
+    # of it (an absolute "/assets/...") is caught here, and in the browser under the same path.
     problems = []
     for page in built_site.rglob("*.html"):
-        page_url = "http://site/" + page.relative_to(built_site).as_posix()
+        where = page.relative_to(built_site).as_posix()
         for tag, attrs in parse(page).tags:
             for attr in ("href", "src"):
                 target = attrs.get(attr)
                 if not target or target.startswith(("#", "mailto:", "data:")):
                     continue
-                url = urlparse(urljoin(page_url, target))
-                if url.netloc != "site":
-                    if tag != "a" or target not in EXTERNAL_LINKS_ALLOWED:
-                        problems.append(f"{page.relative_to(built_site)}: <{tag} {attr}={target}> leaves the site")
+                url = urljoin(SITE_URL + where, target)
+                if not url.startswith(SITE_URL):
+                    if urlparse(url).netloc == urlparse(SITE_URL).netloc:
+                        problems.append(f"{where}: <{tag} {attr}={target}> points outside {BASE_PATH}")
+                    elif tag != "a" or target not in EXTERNAL_LINKS_ALLOWED:
+                        problems.append(f"{where}: <{tag} {attr}={target}> leaves the site")
                     continue
-                path = built_site / url.path.lstrip("/")
+                path = built_site / urlparse(url).path.removeprefix(BASE_PATH)
                 if not (path.is_file() or (path / "index.html").is_file()):
-                    problems.append(f"{page.relative_to(built_site)}: <{tag} {attr}={target}> is missing")
+                    problems.append(f"{where}: <{tag} {attr}={target}> is missing")
     assert not problems, "\n".join(problems)
+
+
+def test_the_not_found_page_links_absolutely_under_the_project_path(built_site):
+    # GitHub Pages serves 404.html for a missing URL at any depth, so relative links would break.
+    relative = [
+        f"<{tag} {attr}={attrs[attr]}>"
+        for tag, attrs in parse(built_site / "404.html").tags
+        for attr in ("href", "src")
+        if attrs.get(attr) and not attrs[attr].startswith(("#", BASE_PATH, SITE_URL, "data:"))
+    ]
+    assert not relative, relative
+
+
+def test_every_page_has_its_canonical_link(built_site):
+    for md in nav_pages():
+        canonical = [a.get("href") for tag, a in parse(html_path(built_site, md)).tags if tag == "link" and a.get("rel") == "canonical"]
+        assert canonical == [hosted_url(md)], (md, canonical)
+
+
+def test_sitemap_lists_every_page_dated_by_the_last_commit(built_site):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = ET.parse(built_site / "sitemap.xml").getroot().findall("s:url", ns)
+    assert sorted(u.findtext("s:loc", namespaces=ns) for u in urls) == sorted(map(hosted_url, nav_pages()))
+    # The date is the commit's, not the build day's, so the same commit builds the same bytes.
+    epoch = int(subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    assert {u.findtext("s:lastmod", namespaces=ns) for u in urls} == {time.strftime("%Y-%m-%d", time.gmtime(epoch))}
 
 
 def test_stylesheets_load_nothing_from_elsewhere(built_site):

@@ -1,0 +1,90 @@
+"""The package as people install it: the sdist and the wheel, built, checked and installed.
+
+`uv build` makes the sdist from the tree and then the wheel from the sdist, so a file that the
+sdist leaves out breaks the wheel. The wheel goes into a new venv outside the checkout, where the
+console script and every public name must work: a module that exists in the tree but not in the
+wheel fails here, not on a user's machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from uv import find_uv_bin
+
+import logloss_ref
+from logloss_ref import case_study_table
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = Path(sysconfig.get_path("scripts"))
+UV = find_uv_bin()  # the locked uv of this environment
+# Only the test's own settings: no venv, no user PATH, no bytecode switch from the caller.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE"}}
+CLEAN_ENV["PATH"] = os.defpath
+
+
+def run(*command, cwd, **kwargs) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(c) for c in command], cwd=cwd, env=CLEAN_ENV, capture_output=True, text=True, **kwargs)
+    assert done.returncode == 0, f"{command} failed:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> dict[str, Path]:
+    """The sdist and the wheel, and what building them printed."""
+    out = tmp_path_factory.mktemp("dist")
+    # No build isolation: the backend is the locked setuptools, so the build needs no download.
+    done = run(UV, "build", "--no-build-isolation", "--python", sys.executable, "--out-dir", out, cwd=ROOT)
+    (sdist,), (wheel,) = out.glob("*.tar.gz"), out.glob("*.whl")
+    return {"sdist": sdist, "wheel": wheel, "log": done.stdout + done.stderr}
+
+
+def test_the_build_prints_no_warning(dist):
+    noisy = [line for line in dist["log"].splitlines() if re.search(r"warn|deprecat", line, re.I)]
+    assert not noisy, "\n".join(noisy)
+
+
+def test_twine_check_passes_on_both(dist):
+    done = run(SCRIPTS / "twine", "check", "--strict", dist["sdist"], dist["wheel"], cwd=ROOT)
+    assert done.stdout.count("PASSED") == 2, done.stdout
+
+
+def test_both_ship_the_licence_and_every_module(dist):
+    modules = {p.name for p in (ROOT / "logloss_ref").glob("*.py")}
+    with zipfile.ZipFile(dist["wheel"]) as wheel:
+        names = wheel.namelist()
+        metadata = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert {Path(n).name for n in names if n.startswith("logloss_ref/")} == modules
+    assert "License-Expression: MIT" in metadata
+    with tarfile.open(dist["sdist"]) as sdist:
+        in_sdist = {Path(n).name for n in sdist.getnames()}
+    assert {"LICENSE", "pyproject.toml", "README.md"} | modules <= in_sdist
+
+
+def test_the_wheel_works_in_a_clean_venv_outside_the_checkout(dist, tmp_path):
+    venv = tmp_path / "venv"
+    run(UV, "venv", "--quiet", "--python", sys.executable, venv, cwd=tmp_path)
+    python = venv / "bin" / "python"
+    run(UV, "pip", "install", "--quiet", "--python", python, dist["wheel"], cwd=tmp_path)
+
+    shown = run(venv / "bin" / "logloss-ref", "example", cwd=tmp_path).stdout
+    assert shown.strip() == case_study_table().worked_table()
+
+    probe = (
+        "import json, logloss_ref\n"
+        "missing = [n for n in logloss_ref.__all__ if not hasattr(logloss_ref, n)]\n"
+        "print(json.dumps({'file': logloss_ref.__file__, 'names': logloss_ref.__all__, 'missing': missing}))\n"
+    )
+    seen = json.loads(run(python, "-I", "-c", probe, cwd=tmp_path).stdout)
+    assert Path(seen["file"]).is_relative_to(venv), seen["file"]  # the wheel's copy, not this tree
+    assert seen["names"] == list(logloss_ref.__all__) and not seen["missing"]
