@@ -12,6 +12,8 @@ CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 export NO_MKDOCS_2_WARNING := 1
 export UV_PYTHON_DOWNLOADS := never
+# Trust the machine's certificate store (pip does), e.g. behind a TLS-inspecting proxy.
+export UV_SYSTEM_CERTS := 1
 
 .PHONY: setup browser serve test test-pythons build lock bench lighthouse clean
 

@@ -29,7 +29,7 @@ SCRIPTS = Path(sysconfig.get_path("scripts"))
 UV = find_uv_bin()  # the locked uv of this environment
 # Only the test's own settings: no venv, no user PATH, no bytecode switch from the caller.
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE"}}
-CLEAN_ENV["PATH"] = os.defpath
+CLEAN_ENV |= {"PATH": os.defpath, "UV_SYSTEM_CERTS": "1"}  # the machine's certificates, as in the Makefile
 
 
 def run(*command, cwd, **kwargs) -> subprocess.CompletedProcess:
