@@ -12,7 +12,7 @@ clean_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '/\.venv/' -e '/venv
 run() {  # run a make target as a newcomer would, and print how long it took
   local start=$SECONDS
   (cd "$work/src" && env -i HOME="$work/home" PATH="$clean_path" LANG=C.UTF-8 TERM=dumb CI=true make "$@") \
-    > "$work/make-$1.log" 2>&1
+    > "$work/make-${1//\//_}.log" 2>&1
   printf '%-28s %4d s\n' "make $*" $((SECONDS - start))
 }
 total=$SECONDS
