@@ -16,7 +16,7 @@ from .evaluation import (
     normalized_entropy,
 )
 from .data import CaseStudyTable, Customers, case_study_table, make_customers
-from .links import log_sigmoid, logit, sigmoid, softplus
+from .links import log_sigmoid, log_softmax, logit, sigmoid, softmax, softplus
 from .losses import EPS, corrected_probabilities, log_loss, log_loss_from_logits, mse
 from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary
 from .models import (
@@ -59,10 +59,12 @@ __all__ = [
     "log_loss_gradient",
     "log_loss_hessian",
     "log_sigmoid",
+    "log_softmax",
     "logit",
     "make_customers",
     "mse",
     "mse_gradient",
     "sigmoid",
+    "softmax",
     "softplus",
 ]

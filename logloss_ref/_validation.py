@@ -151,6 +151,29 @@ def check_logits(logits, name: str = "logits") -> np.ndarray:
     return z
 
 
+def check_scores(scores, name: str = "logits", *, ndim: int | None = None) -> np.ndarray:
+    """Scores of K classes along the last axis (at least 1-D, K >= 1), as float64.
+
+    NaN is refused, and so is a row whose softmax is undefined: every score -inf, or two +inf.
+    """
+    z = as_float_array(scores, name, ndim=ndim)
+    if z.ndim == 0:
+        raise ValueError(f"{name} must have the K class scores along its last axis, got a scalar.")
+    if z.shape[-1] == 0:
+        raise ValueError(f"{name} has no classes (shape {z.shape}); give one score per class along the last axis.")
+    check_no_nan(z, name)
+    if z.dtype.kind == "f" and not np.isfinite(z).all():
+        rows = z.reshape(-1, z.shape[-1])
+        undefined = np.isneginf(rows).all(axis=1) | (np.isposinf(rows).sum(axis=1) > 1)
+        if undefined.any():
+            row = int(np.argmax(undefined))
+            raise ValueError(
+                f"{name} row {row} is {rows[row].tolist()}: its softmax is undefined (every score -inf, or more than "
+                "one +inf). Give that row finite scores."
+            )
+    return z
+
+
 def check_same_length(**arrays: np.ndarray) -> int:
     """All arrays share their first dimension; return it."""
     lengths = {name: len(a) for name, a in arrays.items()}

@@ -1,16 +1,16 @@
-"""Numerical primitives: softplus, sigmoid, log-sigmoid and logit, stable for every float64.
+"""Numerical primitives: softplus, sigmoid, log-sigmoid, logit, softmax and log-softmax.
 
-Every function here is built on ``exp(-|x|)``, which lies in (0, 1] and so can neither
-overflow nor lose the digits that matter; the formulas pick the branch per element.
+Every function here is built on ``exp(-|x|)`` or, for K classes, on ``exp(z - max(z))``:
+both lie in [0, 1] and so can neither overflow nor lose the digits that matter.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_no_nan, check_probabilities
+from ._validation import as_float_array, check_no_nan, check_probabilities, check_scores
 
-__all__ = ["softplus", "sigmoid", "log_sigmoid", "logit"]
+__all__ = ["softplus", "sigmoid", "log_sigmoid", "logit", "softmax", "log_softmax"]
 
 
 def _like_ufunc(kernel, arr: np.ndarray):
@@ -229,3 +229,160 @@ def logit(p):
     """
     with np.errstate(divide="ignore"):  # log(0) and log1p(-1) are the documented +-inf
         return _like_ufunc(lambda q: np.log(q) - np.log1p(-q), check_probabilities(p, "p", ndim=None))
+
+
+def _softmax_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For scores ``z`` of shape (n, K), trusted (checked by ``check_scores``):
+
+    ``(shifted, exp_shifted, rest)`` where ``shifted = z - max(z)`` per row, ``exp_shifted`` its
+    exponential, and ``rest`` the row sums of ``exp_shifted`` without the maximum's own 1. The
+    log-sum-exp of a row is then ``max + log1p(rest)``: no overflow, and no cancellation when
+    one class dominates (``rest`` is tiny, ``log1p`` keeps its digits).
+    """
+    rows = np.arange(len(z))
+    top = np.argmax(z, axis=1)
+    high = z[rows, top]
+    # z - max overflows to -inf only where the true difference exceeds float64 (the answer then
+    # is exp = 0 and a log of -inf); a row whose max is +inf gives inf - inf, replaced below.
+    with np.errstate(over="ignore", invalid="ignore"):
+        shifted = z - high[:, None]
+    infinite = np.isposinf(high)
+    if infinite.any():
+        shifted[infinite] = np.where(np.isposinf(z[infinite]), 0.0, -np.inf)
+    exp_shifted = np.exp(shifted)
+    exp_shifted[rows, top] = 0.0
+    rest = exp_shifted.sum(axis=1)
+    exp_shifted[rows, top] = 1.0
+    return shifted, exp_shifted, rest
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    shifted, _, rest = _softmax_parts(z)
+    shifted -= np.log1p(rest)[:, None]
+    return shifted
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    _, exp_shifted, rest = _softmax_parts(z)
+    exp_shifted /= (1.0 + rest)[:, None]
+    return exp_shifted
+
+
+def _over_last_axis(kernel, z: np.ndarray) -> np.ndarray:
+    """Apply a row kernel of (n, K) scores along the last axis of any shape."""
+    return kernel(z.reshape(-1, z.shape[-1])).reshape(z.shape)
+
+
+def softmax(z):
+    r"""Softmax over the last axis: K scores to K probabilities that sum to 1.
+
+    $$
+    \operatorname{softmax}(z)_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}}
+    = \frac{e^{z_k - m}}{1 + \sum_{j \ne \hat k} e^{z_j - m}},
+    \qquad m = z_{\hat k} = \max_j z_j
+    $$
+
+    Every exponent is at most 0, so nothing overflows, and the sum has the maximum's own
+    term 1 taken out so that tiny shares keep their digits.
+
+    Parameters
+    ----------
+    z : array-like of float, shape (K,) or (..., K)
+        Scores (logits) of K classes; each row along the last axis is one sample.
+        Infinities are allowed where the result is defined (see Notes); NaN is not.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``z``; each row is non-negative and sums to 1 (within rounding).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real numbers.
+    ValueError
+        If ``z`` is a scalar or has no classes, contains NaN, or has a row whose softmax is
+        undefined: every score ``-inf``, or more than one ``+inf``.
+
+    Notes
+    -----
+    Adding the same constant to every score of a row changes nothing. With K = 2,
+    ``softmax([0, z])[1]`` is ``sigmoid(z)``: the same formula, to the last bit. A row with
+    one ``+inf`` gives probability 1 to that class and 0 to the others; a ``-inf`` score
+    gives exactly 0. A share below the smallest subnormal (about ``exp(-745)``) is 0.
+
+    Examples
+    --------
+    The textbook formula overflows for scores of 1000 and underflows to 0/0 for -1000:
+
+    >>> import numpy as np
+    >>> from logloss_ref import softmax
+    >>> z = np.array([[1000.0, 0.0], [-1000.0, -1000.0], [2.0, 1.0]])
+    >>> with np.errstate(over="ignore", invalid="ignore"):
+    ...     naive = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    >>> naive
+    array([[       nan, 0.        ],
+           [       nan,        nan],
+           [0.73105858, 0.26894142]])
+    >>> softmax(z)
+    array([[1.        , 0.        ],
+           [0.5       , 0.5       ],
+           [0.73105858, 0.26894142]])
+    >>> softmax([1000.0, 0.0])[1]  # exp(-1000), a subnormal's underflow: exactly 0
+    np.float64(0.0)
+    >>> softmax([0.0, -40.0])[1]  # not 0: the share keeps its digits
+    np.float64(4.248354255291589e-18)
+    """
+    return _over_last_axis(_softmax, check_scores(z, "z"))
+
+
+def log_softmax(z):
+    r"""The log of `softmax` over the last axis, exact where ``log(softmax(z))`` is not.
+
+    $$
+    \log \operatorname{softmax}(z)_k = (z_k - m) - \operatorname{log1p}\Bigl(\sum_{j \ne \hat k}
+    e^{z_j - m}\Bigr), \qquad m = \max_j z_j
+    $$
+
+    Parameters
+    ----------
+    z : array-like of float, shape (K,) or (..., K)
+        Scores (logits) of K classes along the last axis. Infinities are allowed where the
+        result is defined; NaN is not.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``z``; values in [-inf, 0].
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real numbers.
+    ValueError
+        If ``z`` is a scalar or has no classes, contains NaN, or has a row with every score
+        ``-inf`` or more than one ``+inf``.
+
+    Notes
+    -----
+    Natural logarithm. Each value is within a few ulps of the exact one for every finite row:
+    a class far below the maximum gets ``z_k - m`` itself where ``log(softmax)`` would give
+    ``log(0) = -inf``, and the leading class gets ``-log1p(rest)``, not ``log(1 - rest)``
+    rounded to 0. A difference ``z_k - m`` beyond the float64 range is ``-inf``, as is a
+    ``-inf`` score. The negative of the entry of the true class is the sample's categorical
+    cross-entropy (`log_loss_from_logits`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from logloss_ref import log_softmax, softmax
+    >>> with np.errstate(divide="ignore"):
+    ...     naive = np.log(softmax([0.0, 800.0]))
+    >>> naive
+    array([-inf,   0.])
+    >>> log_softmax([0.0, 800.0])
+    array([-800.,   -0.])
+    >>> log_softmax([0.0, 40.0])[1]  # -exp(-40), not 0
+    np.float64(-4.248354255291589e-18)
+    """
+    return _over_last_axis(_log_softmax, check_scores(z, "z"))

@@ -1,4 +1,4 @@
-"""links: sigmoid, log_sigmoid, softplus, logit against SciPy and 50-digit mpmath."""
+"""links: sigmoid, log_sigmoid, softplus, logit, softmax, log_softmax against SciPy and 50-digit mpmath."""
 
 import mpmath
 import numpy as np
@@ -7,7 +7,9 @@ import scipy.special as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logloss_ref import log_sigmoid, logit, sigmoid, softplus
+from hypothesis.extra.numpy import arrays
+
+from logloss_ref import log_sigmoid, log_softmax, logit, sigmoid, softmax, softplus
 
 mpmath.mp.dps = 50
 
@@ -99,3 +101,87 @@ def test_bad_input_is_refused(func, bad, error, words):
 def test_logit_refuses_non_probabilities(bad, words):
     with pytest.raises(ValueError, match=words):
         logit(bad)
+
+
+# --- softmax and log-softmax ------------------------------------------------------------
+
+def exact_log_softmax(row):
+    row = [mpmath.mpf(float(v)) for v in row]
+    finite = [v for v in row if mpmath.isfinite(v)]
+    if any(v == mpmath.inf for v in row):
+        return [0.0 if v == mpmath.inf else -np.inf for v in row]
+    lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in finite))
+    return [float(v - lse) if mpmath.isfinite(v) else -np.inf for v in row]
+
+
+def exact_softmax(row):
+    return [float(mpmath.exp(v)) if np.isfinite(v) else (1.0 if v == 0 else 0.0) for v in exact_log_softmax(row)]
+
+
+HARD_ROWS = [
+    [1000.0, 0.0], [0.0, 1000.0], [-1000.0, -1000.0], [1e308, -1e308], [-1e308, 1e308, 0.0],
+    [0.0, -40.0, -40.0], [745.0, 0.0, -745.0], [1e-300, 0.0, -1e-300], [3.0, 3.0, 3.0],
+    [np.inf, 0.0, -1.0], [-np.inf, 0.0, 2.0], [-np.inf, -np.inf, 5.0], [0.5, -np.inf, np.inf],
+    [36.0, 0.0, 0.0, 0.0], [-709.5, 0.0, 709.5],
+]
+
+
+@pytest.mark.parametrize("row", HARD_ROWS, ids=str)
+def test_log_softmax_within_few_ulps_of_mpmath(row):
+    ours = log_softmax(row)
+    for got, exact in zip(ours, exact_log_softmax(row)):
+        if np.isinf(exact):
+            assert got == exact
+        else:
+            assert ulps_apart(float(got), exact) <= 4 or abs(got - exact) < 1e-300, (row, ours)
+
+
+@pytest.mark.parametrize("row", HARD_ROWS, ids=str)
+def test_softmax_within_few_ulps_of_mpmath_and_sums_to_one(row):
+    ours = softmax(row)
+    for got, exact in zip(ours, exact_softmax(row)):
+        assert ulps_apart(float(got), exact) <= 4 or abs(got - exact) < 1e-300, (row, ours)
+    assert abs(ours.sum() - 1.0) <= 4 * np.finfo(float).eps
+
+
+@given(finite_floats.filter(lambda z: abs(z) < 1e300))
+def test_two_classes_softmax_is_the_sigmoid_to_one_ulp(z):
+    assert ulps_apart(float(softmax([0.0, z])[1]), float(sigmoid(z))) <= 1
+    assert ulps_apart(float(log_softmax([0.0, z])[1]), float(log_sigmoid(z))) <= 2
+
+
+@pytest.mark.parametrize("z", EXTREMES[np.isfinite(EXTREMES)])
+def test_two_classes_at_the_extremes(z):
+    assert ulps_apart(float(softmax([0.0, z])[1]), float(sigmoid(z))) <= 1
+
+
+@given(arrays(np.float64, (5, 4), elements=st.floats(-50, 50)), st.floats(-1e3, 1e3))
+def test_adding_a_constant_to_every_score_changes_nothing(z, shift):
+    np.testing.assert_allclose(softmax(z + shift), softmax(z), rtol=1e-9, atol=1e-300)
+
+
+@given(arrays(np.float64, (6, 3), elements=st.floats(-700, 700)))
+def test_softmax_and_log_softmax_match_scipy(z):
+    np.testing.assert_allclose(softmax(z), sp.softmax(z, axis=1), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(log_softmax(z), sp.log_softmax(z, axis=1), rtol=1e-12, atol=1e-12)
+
+
+def test_softmax_works_along_the_last_axis_of_any_shape():
+    z = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(softmax(z)[1, 2], softmax(z[1, 2]))
+    assert softmax([[1, 2]]).dtype == np.float64  # integers accepted
+
+
+@pytest.mark.parametrize("func", [softmax, log_softmax])
+@pytest.mark.parametrize("bad, error, words", [
+    (None, TypeError, "got None"),
+    ("1.0", TypeError, "string"),
+    (2.0, ValueError, "scalar"),
+    (np.zeros((3, 0)), ValueError, "no classes"),
+    ([[0.0, np.nan]], ValueError, "NaN"),
+    ([[0.0, 1.0], [-np.inf, -np.inf]], ValueError, r"row 1 is \[-inf, -inf\]: its softmax is undefined"),
+    ([np.inf, np.inf, 0.0], ValueError, "row 0 .* undefined"),
+])
+def test_softmax_refuses_undefined_rows(func, bad, error, words):
+    with pytest.raises(error, match=words):
+        func(bad)
