@@ -216,6 +216,145 @@ def check_predictions(y_true, y_prob=None, *, logits=None, sample_weight=None):
     return is_one, values, check_sample_weight(sample_weight, n)
 
 
+#: Rows of K probabilities must sum to 1 within this (absolute); float32 softmax output passes.
+ROW_SUM_TOLERANCE = 1e-6
+
+
+def as_label_array(x, name: str) -> np.ndarray:
+    """Class labels as a 1-D array of numbers, bools or strings (NaN refused)."""
+    if x is None or isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be an array-like of class labels, got {x!r}.")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} could not be read as an array: {exc}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got an array of shape {arr.shape}.")
+    check_non_empty(arr, name)
+    if arr.dtype.kind == "O":
+        kinds = {type(v) for v in arr}
+        if not all(issubclass(k, str) for k in kinds):
+            raise TypeError(f"{name} must hold numbers, booleans or strings of one kind, got {sorted(k.__name__ for k in kinds)}.")
+        arr = arr.astype(str)
+    elif arr.dtype.kind not in "biufUS":
+        raise TypeError(f"{name} must hold numbers, booleans or strings, got an array of dtype {arr.dtype}.")
+    check_no_nan(arr, name)
+    return arr
+
+
+def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y_true") -> np.ndarray:
+    """The column index of each label in the sorted ``classes``; a label not among them is an error."""
+    if y.dtype.kind in "biu" and classes.dtype.kind in "biu" and int(classes[-1]) - int(classes[0]) <= 4 * len(y) + 64:
+        # Small integer range: one table look-up per sample instead of a binary search.
+        low = int(classes[0])
+        table = np.full(int(classes[-1]) - low + 1, -1, dtype=np.intp)
+        table[classes.astype(np.int64) - low] = np.arange(len(classes))
+        shifted = y.astype(np.int64) - low
+        inside = (shifted >= 0) & (shifted < len(table))
+        index = np.where(inside, table[np.where(inside, shifted, 0)], -1)
+        unknown = index < 0
+    else:
+        try:
+            index = np.searchsorted(classes, y)
+        except TypeError:  # numbers against strings
+            raise TypeError(f"{name} holds {y.dtype.kind!r}-kind labels but the classes are {classes.tolist()!r}.") from None
+        index = np.minimum(index, len(classes) - 1)
+        unknown = classes[index] != y
+    if unknown.any():
+        first = int(np.argmax(unknown))
+        raise ValueError(
+            f"{name}[{first}] is {y[first].item()!r}, which is not among the classes {classes.tolist()!r}; "
+            "pass labels= with every class."
+        )
+    return index
+
+
+def check_classes(y_true, labels=None) -> tuple[np.ndarray, np.ndarray]:
+    """``(index, classes)``: the sorted classes (from ``labels`` or else ``y_true``) and each sample's column."""
+    y = as_label_array(y_true, "y_true")
+    if labels is None:
+        if y.dtype.kind in "biu" and len(y) > 0:
+            # Integers: present values from a count, O(n) instead of a sort.
+            low = int(y.min())
+            counts = np.bincount((y.astype(np.int64) - low)) if int(y.max()) - low <= 4 * len(y) + 64 else None
+            classes = (np.flatnonzero(counts) + low).astype(y.dtype) if counts is not None else np.unique(y)
+        else:
+            classes = np.unique(y)
+    else:
+        given = as_label_array(labels, "labels")
+        classes = np.unique(given)
+        if len(classes) != len(given):
+            raise ValueError(f"labels must not repeat a class; got {given.tolist()!r}.")
+    return encode_labels(y, classes), classes
+
+
+def check_probability_rows(y_prob, name: str = "y_prob") -> np.ndarray:
+    """(n, K) probabilities in [0, 1] whose rows sum to 1 within ``ROW_SUM_TOLERANCE``."""
+    p = check_probabilities(y_prob, name, ndim=2)
+    rows = max(1, BLOCK_SIZE // p.shape[1])
+    for start in range(0, len(p), rows):
+        sums = p[start:start + rows].sum(axis=1)
+        off = np.abs(sums - 1.0) > ROW_SUM_TOLERANCE
+        if off.any():
+            row = start + int(np.argmax(off))
+            raise ValueError(
+                f"{name} row {row} sums to {float(p[row].sum()):.10g}, not 1 (tolerance {ROW_SUM_TOLERANCE}): "
+                "pass probabilities, one column per class; if these are scores, use log_loss_from_logits."
+            )
+    return p
+
+
+def check_class_columns(classes: np.ndarray, n_columns: int, labels, name: str) -> None:
+    """The number of columns is the number of classes."""
+    if n_columns == len(classes):
+        return
+    if labels is None:
+        raise ValueError(
+            f"{name} has {n_columns} columns but y_true holds {len(classes)} distinct labels {classes.tolist()!r}; "
+            "pass labels= with all the classes, in the order of the columns once sorted."
+        )
+    raise ValueError(f"{name} has {n_columns} columns but labels has {len(classes)} classes {classes.tolist()!r}.")
+
+
+def check_multiclass_predictions(y_true, y_prob=None, *, logits=None, labels=None, sample_weight=None):
+    """Labels with (n, K) probabilities or scores, and optional weights.
+
+    Returns ``(index, values, weights, classes)``: each sample's column (its class in the sorted
+    ``classes``), the probabilities or scores as float64, and the weights (None when not given).
+    """
+    if (y_prob is None) == (logits is None):
+        raise ValueError("Give exactly one of y_prob and logits.")
+    if logits is None:
+        values, name = check_probability_rows(y_prob), "y_prob"
+    else:
+        values, name = check_scores(logits, "logits", ndim=2), "logits"
+    index, classes = check_classes(y_true, labels)
+    n = check_same_length(**{"y_true": index, name: values})
+    check_class_columns(classes, values.shape[1], labels, name)
+    return index, values, check_sample_weight(sample_weight, n), classes
+
+
+def check_binary_predictions(y_true, y_prob=None, *, logits=None, labels=None, sample_weight=None):
+    """`check_predictions` for labels of any two classes: 1-D values are for the second class in sorted order."""
+    if labels is None:
+        y = as_label_array(y_true, "y_true")
+        if y.dtype.kind in "biuf" and ((y == 0) | (y == 1)).all():
+            return check_predictions(y_true, y_prob, logits=logits, sample_weight=sample_weight)
+    index, classes = check_classes(y_true, labels)
+    if len(classes) != 2:
+        values = "y_prob" if logits is None else "logits"
+        if len(classes) > 2:
+            raise ValueError(
+                f"{values} is 1-D but there are {len(classes)} classes {classes.tolist()!r}; "
+                f"pass an (n_samples, {len(classes)}) array, one column per class."
+            )
+        raise ValueError(
+            f"y_true holds the single label {classes[0].item()!r}, so it is unclear which class the 1-D {values} is for; "
+            "pass labels= with both classes (the values are for the second once sorted)."
+        )
+    return check_predictions(index == 1, y_prob, logits=logits, sample_weight=sample_weight)
+
+
 def check_reduction(reduction) -> str:
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {', '.join(map(repr, REDUCTIONS))}; got {reduction!r}.")

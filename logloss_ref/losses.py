@@ -1,4 +1,8 @@
-"""Costs: mean squared error, corrected probabilities and log loss (from probabilities or logits)."""
+"""Costs: mean squared error, corrected probabilities and log loss (from probabilities or logits).
+
+Log loss covers two classes (1-D probabilities or logits of the second class) and K classes
+((n, K) probabilities or scores, the categorical cross-entropy): one idea, K = 2 its binary case.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,14 @@ import numpy as np
 
 from ._validation import (
     block_slices,
+    check_binary_predictions,
     check_finite_vector,
-    check_predictions,
+    check_multiclass_predictions,
     check_reduction,
     check_same_length,
     check_sample_weight,
 )
-from .links import _softplus
+from .links import _softmax_parts, _softplus
 
 __all__ = ["mse", "corrected_probabilities", "log_loss", "log_loss_from_logits", "EPS"]
 
@@ -87,7 +92,7 @@ def mse(y_true, y_pred, *, sample_weight=None):
     return _reduce(lambda sl: np.square(yhat[sl] - y[sl]), n, w, "mean")
 
 
-def corrected_probabilities(y_true, y_prob):
+def corrected_probabilities(y_true, y_prob, *, labels=None):
     r"""The probability the model gave to the class that actually occurred.
 
     $$
@@ -95,14 +100,19 @@ def corrected_probabilities(y_true, y_prob):
     \qquad\text{i.e.}\qquad q_i = p_i^{\,y_i} (1 - p_i)^{1 - y_i}
     $$
 
-    Log loss is the mean of \(-\log q_i\).
+    and with K classes \(q_i = P_{i, y_i}\), the entry of row \(i\) in the column of its
+    class. Log loss is the mean of \(-\log q_i\).
 
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Labels, 0 or 1 (bools allowed).
-    y_prob : array-like of shape (n_samples,)
-        Predicted probability of class 1, in [0, 1].
+        Class labels: numbers, booleans or strings. With 1-D ``y_prob`` they are 0/1 (or any
+        two labels, ``y_prob`` being the probability of the second in sorted order).
+    y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Predicted probability of class 1, or one column per class in the sorted order of the
+        labels, each row summing to 1.
+    labels : array-like of shape (n_classes,), default=None
+        All the classes, when ``y_true`` may lack some; sorted to give the column order.
 
     Returns
     -------
@@ -112,10 +122,10 @@ def corrected_probabilities(y_true, y_prob):
     Raises
     ------
     TypeError
-        If an input is not real numbers.
+        If an input is not of the right kind (labels: numbers, booleans or strings;
+        probabilities: real numbers).
     ValueError
-        If a label is not 0/1, a probability is outside [0, 1] or NaN, an input is empty or
-        not 1-D, or the lengths differ.
+        As for `log_loss`.
 
     Examples
     --------
@@ -124,29 +134,43 @@ def corrected_probabilities(y_true, y_prob):
     >>> from logloss_ref import corrected_probabilities
     >>> corrected_probabilities([0, 1], [0.1, 0.94])
     array([0.9 , 0.94])
+    >>> corrected_probabilities(["coat", "jacket"], [[0.2, 0.5, 0.3], [0.1, 0.1, 0.8]],
+    ...                         labels=["cardigan", "coat", "jacket"])
+    array([0.5, 0.8])
     """
-    is_one, p, _ = check_predictions(y_true, y_prob)
+    if np.ndim(y_prob) == 2:
+        index, p, _, _ = check_multiclass_predictions(y_true, y_prob, labels=labels)
+        return p[np.arange(len(p)), index]
+    is_one, p, _ = check_binary_predictions(y_true, y_prob, labels=labels)
     q = 1.0 - p
     np.copyto(q, p, where=is_one)
     return q
 
 
-def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
-    r"""Binary cross-entropy (log loss) of predicted probabilities.
+def log_loss(y_true, y_prob, *, labels=None, sample_weight=None, reduction="mean"):
+    r"""Binary cross-entropy (log loss) of predicted probabilities, and its K-class form.
 
     $$
     L = -\frac{1}{N} \sum_{i=1}^{N}
     \Bigl[ y_i \log p_i + (1 - y_i) \log (1 - p_i) \Bigr]
+    \qquad\text{or, with K classes,}\qquad
+    L = -\frac{1}{N} \sum_{i=1}^{N} \log P_{i, y_i}
     $$
 
-    the negative mean log of the corrected probabilities (`corrected_probabilities`).
+    the negative mean log of the corrected probabilities (`corrected_probabilities`). The
+    second form with K = 2 columns \((1 - p_i, p_i)\) is the first.
 
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Labels, 0 or 1 (bools allowed).
-    y_prob : array-like of shape (n_samples,)
-        Predicted probability of class 1, in [0, 1].
+        Class labels: numbers, booleans or strings. With 1-D ``y_prob``: 0/1 (bools allowed),
+        or any two labels, ``y_prob`` then being the probability of the second in sorted order.
+    y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Predicted probability of class 1, in [0, 1]; or one column per class, in the sorted
+        order of the labels (as ``predict_proba`` returns them), each row summing to 1.
+    labels : array-like of shape (n_classes,), default=None
+        Every class, when ``y_true`` lacks some (a small test set, say). Sorted to give the
+        column order. By default the distinct values of ``y_true``.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights, not all zero.
     reduction : {"mean", "sum", "none"}, default="mean"
@@ -161,11 +185,14 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
     Raises
     ------
     TypeError
-        If an input is not real numbers (strings, None, complex).
+        If the labels are not numbers, booleans or strings, or the probabilities or weights
+        are not real numbers (strings, None, complex).
     ValueError
-        If a label is not 0/1; a probability is NaN or outside [0, 1]; an input is empty
-        or not 1-D; the lengths differ; a weight is negative, NaN or inf, or all are zero;
-        or ``reduction`` is unknown.
+        If a probability is NaN or outside [0, 1]; a row of ``y_prob`` does not sum to 1;
+        a label is not among ``labels``; the number of columns is not the number of classes;
+        ``y_prob`` is 1-D with more than two classes; an input is empty or of the wrong
+        shape; the lengths differ; a weight is negative, NaN or inf, or all are zero; or
+        ``reduction`` is unknown.
 
     See Also
     --------
@@ -188,9 +215,13 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
     corrected probability. The logarithm is NumPy's, which is accurate but not correctly
     rounded, so the last bit may differ between NumPy releases and processors.
 
-    The result equals ``sklearn.metrics.log_loss(y_true, y_prob, sample_weight=...)`` to
-    about 1e-15 relative wherever both accept the input (scikit-learn also needs both
-    classes present, or ``labels=[0, 1]``).
+    The result equals ``sklearn.metrics.log_loss(y_true, y_prob, labels=..., sample_weight=...)``
+    to about 1e-15 relative wherever both accept the input (scikit-learn also needs both
+    classes present, or ``labels=[0, 1]``). It is stricter in one place: a row of ``y_prob``
+    whose sum differs from 1 by more than 1e-6 (absolute) is an error
+    naming the row, where scikit-learn warns and scores it anyway. A sum off by more than
+    rounding means the columns are not probabilities (scores, or a column missing), and the
+    number would be meaningless. Nothing is renormalised, here or there.
 
     References
     ----------
@@ -206,10 +237,19 @@ def log_loss(y_true, y_prob, *, sample_weight=None, reduction="mean"):
     array([0.10536052, 0.0618754 ])
     >>> log_loss([1], [0.0])  # clipped: -log(eps)
     36.04365338911715
+
+    Three classes, labels as strings; the columns follow the sorted labels:
+
+    >>> log_loss(["coat", "jacket", "cardigan"], [[0.1, 0.7, 0.2], [0.2, 0.2, 0.6], [0.5, 0.3, 0.2]])
+    0.5202159160882228
+    >>> log_loss(["coat", "jacket"], [[0.1, 0.7, 0.2], [0.2, 0.2, 0.6]], labels=["cardigan", "coat", "jacket"])
+    0.4337502838523616
     """
     reduction = check_reduction(reduction)
-    is_one, p, w = check_predictions(y_true, y_prob, sample_weight=sample_weight)
-
+    if np.ndim(y_prob) == 2:
+        index, p, w, _ = check_multiclass_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
+        return _reduce(lambda sl: _class_probability_losses(index[sl], p[sl]), len(p), w, reduction)
+    is_one, p, w = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
     return _reduce(lambda sl: _probability_losses(is_one[sl], p[sl]), len(p), w, reduction)
 
 
@@ -223,24 +263,42 @@ def _probability_losses(is_one: np.ndarray, p: np.ndarray) -> np.ndarray:
     return q
 
 
-def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"):
-    r"""Binary cross-entropy computed exactly from logits \(z = \operatorname{logit}(p)\).
+def _class_probability_losses(index: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per-sample log loss from (n, K) probabilities: -log of each row's entry in its class column, clipped."""
+    q = p[np.arange(len(p)), index]
+    np.clip(q, EPS, 1.0 - EPS, out=q)
+    np.log(q, out=q)
+    np.negative(q, out=q)
+    return q
+
+
+def log_loss_from_logits(y_true, logits, *, labels=None, sample_weight=None, reduction="mean"):
+    r"""Binary cross-entropy computed exactly from logits \(z = \operatorname{logit}(p)\), and its K-class form.
 
     $$
     l_i = \begin{cases} \operatorname{softplus}(-z_i) = -\log \sigma(z_i) & y_i = 1 \\
     \operatorname{softplus}(z_i) = -\log(1 - \sigma(z_i)) & y_i = 0
     \end{cases}
+    \qquad\text{or}\qquad
+    l_i = -\log \operatorname{softmax}(z_i)_{y_i} = \operatorname{log1p}\Bigl(\sum_{j \ne \hat k}
+    e^{z_{ij} - m_i}\Bigr) + (m_i - z_{i y_i})
     $$
 
-    with \(\operatorname{softplus}(x) = \max(x, 0) + \log(1 + e^{-|x|})\). No
-    probability is formed, so nothing rounds to 0 or 1 and nothing needs clipping.
+    with \(\operatorname{softplus}(x) = \max(x, 0) + \log(1 + e^{-|x|})\) and
+    \(m_i = z_{i \hat k}\) the row's largest score. No probability is formed, so nothing
+    rounds to 0 or 1 and nothing needs clipping.
 
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Labels, 0 or 1 (bools allowed).
-    logits : array-like of shape (n_samples,)
-        Log-odds of class 1, for example ``X @ beta + b``. Infinities are allowed.
+        Class labels: with 1-D ``logits``, 0/1 (bools allowed) or any two labels (the logits
+        are for the second in sorted order); with K columns, numbers, booleans or strings.
+    logits : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Log-odds of class 1, for example ``X @ beta + b``; or one score per class, in the
+        sorted order of the labels (softmax turns a row into probabilities). Infinities are
+        allowed where the softmax is defined.
+    labels : array-like of shape (n_classes,), default=None
+        Every class, when ``y_true`` lacks some; sorted to give the column order.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights, not all zero.
     reduction : {"mean", "sum", "none"}, default="mean"
@@ -255,8 +313,10 @@ def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"
     TypeError
         If an input is not real numbers.
     ValueError
-        If a label is not 0/1, a logit is NaN, an input is empty or not 1-D, the lengths
-        differ, the weights are invalid, or ``reduction`` is unknown.
+        If a label is not among the classes, a logit is NaN, a row has every score -inf or
+        two +inf, the number of columns is not the number of classes, an input is empty or
+        of the wrong shape, the lengths differ, the weights are invalid, or ``reduction`` is
+        unknown.
 
     Notes
     -----
@@ -267,6 +327,11 @@ def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"
     costs exactly 0; on the wrong side it costs ``inf`` (a certain prediction that was
     wrong), and then the mean and sum are ``inf`` too.
 
+    With K classes the same holds: when the true class has the largest score, the loss is
+    ``log1p`` of the other classes' share \(\sum_{j \ne y} e^{z_j - z_y}\), exact however
+    small, where ``logsumexp(z) - z_y`` would cancel to 0. Adding a constant to every score
+    of a row changes nothing. With two columns \((0, z_i)\) this is the binary formula.
+
     Examples
     --------
     >>> from logloss_ref import log_loss, log_loss_from_logits
@@ -276,10 +341,17 @@ def log_loss_from_logits(y_true, logits, *, sample_weight=None, reduction="mean"
     array([36.04365339, 36.04365339])
     >>> log_loss_from_logits([1, 0], [40.0, -40.0], reduction="none")
     array([4.24835426e-18, 4.24835426e-18])
+
+    K classes; the first sample's true class leads by 40, the second's trails by 1000:
+
+    >>> log_loss_from_logits([0, 2], [[40.0, 0.0, 0.0], [1000.0, 0.0, 0.0]], labels=[0, 1, 2], reduction="none")
+    array([8.49670851e-18, 1.00000000e+03])
     """
     reduction = check_reduction(reduction)
-    is_one, z, w = check_predictions(y_true, logits=logits, sample_weight=sample_weight)
-
+    if np.ndim(logits) == 2:
+        index, z, w, _ = check_multiclass_predictions(y_true, logits=logits, labels=labels, sample_weight=sample_weight)
+        return _reduce(lambda sl: _score_losses(index[sl], z[sl]), len(z), w, reduction)
+    is_one, z, w = check_binary_predictions(y_true, logits=logits, labels=labels, sample_weight=sample_weight)
     return _reduce(lambda sl: _logit_losses(is_one[sl], z[sl]), len(z), w, reduction)
 
 
@@ -288,3 +360,11 @@ def _logit_losses(is_one: np.ndarray, z: np.ndarray) -> np.ndarray:
     signed = np.negative(z)
     np.copyto(signed, z, where=~is_one)
     return _softplus(signed)
+
+
+def _score_losses(index: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Per-sample categorical cross-entropy from (n, K) scores: -log_softmax(z)[i, index[i]]."""
+    shifted, _, rest = _softmax_parts(z)
+    losses = np.log1p(rest)
+    losses -= shifted[np.arange(len(z)), index]
+    return losses

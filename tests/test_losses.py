@@ -153,8 +153,9 @@ def test_mse_matches_sklearn():
 
 BAD = [
     (dict(y_true=None), TypeError, "y_true.*None"),
-    (dict(y_true=["0", "1"]), TypeError, "y_true"),
-    (dict(y_true=[0, 2]), ValueError, "y_true.*only 0 and 1.*2 at index 1"),
+    (dict(y_true=[object(), object()]), TypeError, "y_true"),
+    (dict(y_true=[0, 2, 1], y_prob=[0.2, 0.7, 0.5]), ValueError, r"1-D but there are 3 classes \[0, 1, 2\]"),
+    (dict(y_true=[3, 3]), ValueError, "single label 3"),
     (dict(y_true=[0.0, np.nan]), ValueError, "y_true.*nan"),
     (dict(y_true=[[0, 1]]), ValueError, "y_true must be 1-D"),
     (dict(y_true=[0, 1, 1]), ValueError, "same number of samples"),
@@ -182,7 +183,8 @@ def test_log_loss_refuses_bad_input(change, error, words):
 @pytest.mark.parametrize("change, error, words", [c for c in BAD if "y_prob" not in c[0]] + [
     (dict(logits=[0.5, np.nan]), ValueError, "logits contains NaN"),
     (dict(logits=["a", "b"]), TypeError, "logits"),
-    (dict(logits=[[0.5, 1.0]]), ValueError, "logits must be 1-D"),
+    (dict(logits=[[0.5, 1.0, 2.0], [0.1, 0.2, 0.3]]), ValueError, "logits has 3 columns but y_true holds 2 distinct labels"),
+    (dict(logits=np.zeros((2, 2, 2))), ValueError, "logits must be 1-D"),
 ])
 def test_log_loss_from_logits_refuses_bad_input(change, error, words):
     kwargs = dict(y_true=[0, 1], logits=[-2.0, 3.0]) | change
@@ -202,7 +204,133 @@ def test_mse_refuses_bad_input(args, error, words):
 
 
 def test_corrected_probabilities_refuses_bad_input():
-    with pytest.raises(ValueError, match="only 0 and 1"):
+    with pytest.raises(ValueError, match="single label 3"):
         corrected_probabilities([3], [0.5])
     with pytest.raises(ValueError, match="same number"):
         corrected_probabilities([1, 0], [0.5])
+
+
+# --- K classes ----------------------------------------------------------------------------
+
+def random_rows(rng, n, k, *, with_zeros=False):
+    p = rng.dirichlet(np.full(k, 0.7), size=n)
+    if with_zeros:  # certain predictions, right and wrong, to exercise the clipping
+        p[: n // 3] = np.eye(k)[rng.integers(0, k, n // 3)]
+    return p
+
+
+@pytest.mark.parametrize("k", [2, 3, 5, 10])
+@pytest.mark.parametrize("with_zeros", [False, True])
+def test_multiclass_equals_sklearn(k, with_zeros):
+    rng = np.random.default_rng(k)
+    n = 300
+    y = rng.integers(0, k, n)
+    p = random_rows(rng, n, k, with_zeros=with_zeros)
+    w = rng.uniform(0, 3, n)
+    labels = np.arange(k)
+    assert log_loss(y, p, labels=labels) == pytest.approx(sk_log_loss(y, p, labels=labels), rel=1e-10)
+    assert log_loss(y, p, labels=labels, sample_weight=w) == pytest.approx(
+        sk_log_loss(y, p, labels=labels, sample_weight=w), rel=1e-10)
+    assert log_loss(y, p, labels=labels, reduction="sum") == pytest.approx(
+        sk_log_loss(y, p, labels=labels, normalize=False), rel=1e-10)
+
+
+def test_multiclass_string_and_bool_labels_and_an_absent_class_equal_sklearn():
+    rng = np.random.default_rng(3)
+    p = random_rows(rng, 50, 4)
+    names = np.array(["cardigan", "coat", "jacket", "parka"])
+    y = names[rng.integers(0, 3, 50)]  # "parka" never bought
+    assert "parka" not in y
+    shuffled = ["parka", "jacket", "cardigan", "coat"]  # labels are sorted, as scikit-learn does
+    assert log_loss(y, p, labels=shuffled) == pytest.approx(sk_log_loss(y, p, labels=sorted(shuffled)), rel=1e-10)
+    b = rng.integers(0, 2, 50).astype(bool)
+    q = random_rows(rng, 50, 2)
+    assert log_loss(b, q) == pytest.approx(sk_log_loss(b, q), rel=1e-10)
+    s = np.where(b, "yes", "no")
+    assert log_loss(s, q[:, 1]) == pytest.approx(sk_log_loss(s, q[:, 1]), rel=1e-10)  # 1-D: P(second label)
+
+
+def test_two_columns_are_the_binary_case():
+    rng = np.random.default_rng(8)
+    y = rng.integers(0, 2, 200)
+    p = rng.uniform(size=200)
+    p[:5] = [0.0, 1.0, 1e-17, 1 - 1e-17, 0.5]
+    two = np.column_stack([1.0 - p, p])
+    np.testing.assert_array_equal(log_loss(y, two, reduction="none"), log_loss(y, p, reduction="none"))
+    np.testing.assert_array_equal(corrected_probabilities(y, two), corrected_probabilities(y, p))
+
+
+def test_rows_that_do_not_sum_to_one_are_refused_where_sklearn_only_warns():
+    p = np.array([[0.2, 0.8], [0.5, 0.5], [0.3, 0.6], [0.1, 0.9]])
+    with pytest.raises(ValueError, match=r"y_prob row 2 sums to 0.9, not 1 \(tolerance 1e-06\)"):
+        log_loss([0, 1, 1, 0], p, labels=[0, 1])
+    with pytest.warns(UserWarning, match="do not sum to one"):
+        sk_log_loss([0, 1, 1, 0], p)
+    float32_rows = np.array([[0.1, 0.2, 0.7]], dtype=np.float32)  # float32 rounding is within the tolerance
+    assert log_loss([2], float32_rows, labels=[0, 1, 2]) == pytest.approx(-math.log(0.7), rel=1e-6)
+
+
+def exact_score_loss(label, row):
+    # log(sum_j exp(z_j - z_y)) as log1p of the other classes' share: no 50-digit cancellation.
+    row = [mpmath.mpf(v) for v in row]
+    return float(mpmath.log1p(mpmath.fsum(mpmath.exp(v - row[label]) for j, v in enumerate(row) if j != label)))
+
+
+SCORE_ROWS = [
+    (0, [40.0, 0.0, 0.0]), (0, [800.0, 0.0, -5.0]), (1, [0.0, 37.0, 36.0]), (2, [1000.0, 0.0, 0.0]),
+    (1, [-1e4, -1e4, 1e4]), (0, [1e-12, 0.0, -1e-12]), (3, [0.0, 0.0, 0.0, 0.0]), (0, [709.7, -709.7, 0.0]),
+    (1, [-745.5, 0.0, -745.5]), (2, [1e300, -1e300, 1e300]),
+]
+
+
+@pytest.mark.parametrize("label, row", SCORE_ROWS, ids=str)
+def test_score_loss_within_few_ulps_of_mpmath(label, row):
+    ours = float(log_loss_from_logits([label], [row], labels=range(len(row))))
+    exact = exact_score_loss(label, row)
+    assert math.isfinite(ours) and ours >= 0
+    assert ours == exact or abs(ours - exact) <= 4 * np.spacing(exact), (ours, exact)
+
+
+def test_score_loss_never_saturates_where_probabilities_do():
+    # The true class leads by 40: the loss is 2 exp(-40), where softmax rounds to 1 and the log to 0.
+    z = [[40.0, 0.0, 0.0]]
+    assert float(log_loss_from_logits([0], z, labels=[0, 1, 2])) == pytest.approx(2 * math.exp(-40), rel=1e-15)
+    assert log_loss([0], np.array([[1.0, 0.0, 0.0]]), labels=[0, 1, 2]) == pytest.approx(-math.log1p(-EPS))
+
+
+@given(st.integers(2, 6), st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_scores_agree_with_probabilities_where_softmax_does_not_saturate(k, n, seed):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(scale=4, size=(n, k))
+    y = rng.integers(0, k, n)
+    from logloss_ref import softmax
+
+    assert log_loss_from_logits(y, z, labels=range(k)) == pytest.approx(log_loss(y, softmax(z), labels=range(k)), rel=1e-9)
+
+
+def test_two_score_columns_are_the_binary_logit_case():
+    rng = np.random.default_rng(4)
+    z = rng.normal(scale=30, size=100)
+    y = rng.integers(0, 2, 100)
+    two = np.column_stack([np.zeros(100), z])
+    np.testing.assert_allclose(log_loss_from_logits(y, two, reduction="none"), log_loss_from_logits(y, z, reduction="none"),
+                               rtol=4 * np.finfo(float).eps, atol=0)
+
+
+MULTICLASS_BAD = [
+    (dict(y_true=[0, 1, 5]), ValueError, r"y_true\[2\] is 5, which is not among the classes \[0, 1, 2\]"),
+    (dict(y_prob=[[0.2, 0.8], [0.5, 0.5], [0.1, 0.9]]), ValueError, "y_prob has 2 columns but labels has 3 classes"),
+    (dict(labels=None, y_true=[0, 1, 1]), ValueError, "y_prob has 3 columns but y_true holds 2 distinct labels"),
+    (dict(y_prob=[[1.2, -0.2, 0.0], [0.5, 0.5, 0.0], [0.1, 0.2, 0.7]]), ValueError, r"y_prob must hold probabilities in \[0, 1\]; found 1.2"),
+    (dict(y_prob=[[np.nan, 0.5, 0.5], [0.5, 0.5, 0.0], [0.1, 0.2, 0.7]]), ValueError, "y_prob contains NaN"),
+    (dict(labels=[0, 1, 1, 2]), ValueError, "labels must not repeat a class"),
+    (dict(labels=["a", "b", "c"]), ValueError, r"y_true\[0\] is 0, which is not among the classes \['a', 'b', 'c'\]"),
+    (dict(y_true=[0, 1, None]), TypeError, "y_true"),
+]
+
+
+@pytest.mark.parametrize("change, error, words", MULTICLASS_BAD)
+def test_multiclass_bad_input_gets_a_clear_error(change, error, words):
+    kwargs = dict(y_true=[0, 1, 2], y_prob=[[0.2, 0.5, 0.3], [0.5, 0.5, 0.0], [0.1, 0.2, 0.7]], labels=[0, 1, 2]) | change
+    with pytest.raises(error, match=words):
+        log_loss(kwargs.pop("y_true"), kwargs.pop("y_prob"), **kwargs)
