@@ -1,7 +1,7 @@
 """logloss_ref: a reference implementation of binary cross-entropy (log loss).
 
 Every public name is re-exported here; the modules behind them are small and private in
-spirit (``links``, ``losses``, ``models``, ``data``; figures live in ``logloss_ref.plots``,
+spirit (``links``, ``losses``, ``costs``, ``estimators``, ``data``, ...; figures live in ``logloss_ref.plots``,
 which imports matplotlib and is therefore not imported here).
 """
 
@@ -19,16 +19,8 @@ from .data import CaseStudyTable, Customers, case_study_table, make_customers
 from .links import log_sigmoid, log_softmax, logit, sigmoid, softmax, softplus
 from .losses import EPS, corrected_probabilities, log_loss, log_loss_from_logits, mse
 from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary
-from .models import (
-    ConvergenceWarning,
-    LinearRegression,
-    LogisticRegression,
-    cost_curve,
-    linear_predictor,
-    log_loss_gradient,
-    log_loss_hessian,
-    mse_gradient,
-)
+from .costs import cost_curve, linear_predictor, log_loss_gradient, log_loss_hessian, log_loss_logits_gradient, mse_gradient
+from .estimators import ConvergenceWarning, LinearRegression, LogisticRegression
 
 __version__ = "0.1.0"
 
@@ -58,6 +50,7 @@ __all__ = [
     "log_loss_from_logits",
     "log_loss_gradient",
     "log_loss_hessian",
+    "log_loss_logits_gradient",
     "log_sigmoid",
     "log_softmax",
     "logit",

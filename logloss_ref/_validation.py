@@ -269,9 +269,9 @@ def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y_true") -> n
     return index
 
 
-def check_classes(y_true, labels=None) -> tuple[np.ndarray, np.ndarray]:
+def check_classes(y_true, labels=None, name: str = "y_true") -> tuple[np.ndarray, np.ndarray]:
     """``(index, classes)``: the sorted classes (from ``labels`` or else ``y_true``) and each sample's column."""
-    y = as_label_array(y_true, "y_true")
+    y = as_label_array(y_true, name)
     if labels is None:
         if y.dtype.kind in "biu" and len(y) > 0:
             # Integers: present values from a count, O(n) instead of a sort.
@@ -285,7 +285,7 @@ def check_classes(y_true, labels=None) -> tuple[np.ndarray, np.ndarray]:
         classes = np.unique(given)
         if len(classes) != len(given):
             raise ValueError(f"labels must not repeat a class; got {given.tolist()!r}.")
-    return encode_labels(y, classes), classes
+    return encode_labels(y, classes, name), classes
 
 
 def check_probability_rows(y_prob, name: str = "y_prob") -> np.ndarray:

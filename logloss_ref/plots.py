@@ -17,7 +17,8 @@ from .data import CaseStudyTable, Customers, case_study_table, make_customers
 from .evaluation import binary_entropy, calibration_curve
 from .links import sigmoid
 from .losses import corrected_probabilities, log_loss
-from .models import LinearRegression, LogisticRegression, cost_curve
+from .costs import cost_curve
+from .estimators import LinearRegression, LogisticRegression
 
 __all__ = [
     "FIGURES",

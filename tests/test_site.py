@@ -180,6 +180,14 @@ def test_headings_start_at_h1_and_never_skip_a_level(built_site):
         assert not jumps, f"{md} skips heading levels: {jumps}"
 
 
+def test_every_public_name_is_on_the_api_page():
+    import logloss_ref
+
+    text = (DOCS / "reference.md").read_text(encoding="utf-8")
+    missing = [name for name in logloss_ref.__all__ if f"::: logloss_ref.{name}\n" not in text]
+    assert not missing, f"add to docs/reference.md: {missing}"
+
+
 def test_each_figure_is_used_and_drawn_in_both_palettes(built_site):
     used = set()
     for page in PAGES:

@@ -1,4 +1,4 @@
-"""models: gradients against finite differences, the fit against scikit-learn, and bad input."""
+"""estimators: the fits against scikit-learn (two and K classes), their optimum, and bad input."""
 
 import numpy as np
 import pytest
@@ -12,64 +12,9 @@ from logloss_ref import (
     LinearRegression,
     LogisticRegression,
     NotFittedError,
-    linear_predictor,
     log_loss,
-    log_loss_from_logits,
-    log_loss_gradient,
-    log_loss_hessian,
     make_customers,
-    mse,
-    mse_gradient,
-    sigmoid,
 )
-
-
-def numerical_gradient(cost, theta, h=1e-6):
-    """Central differences of cost(theta) in every coordinate."""
-    grad = np.empty_like(theta)
-    for i in range(len(theta)):
-        step = np.zeros_like(theta)
-        step[i] = h
-        grad[i] = (cost(theta + step) - cost(theta - step)) / (2 * h)
-    return grad
-
-
-problems = st.builds(
-    lambda seed, n, k: np.random.default_rng(seed),
-    st.integers(0, 2**32 - 1), st.just(0), st.just(0),
-).flatmap(lambda rng: st.just((rng.normal(size=(30, 3)), rng.integers(0, 2, 30), rng.normal(size=3), float(rng.normal()))))
-
-
-@given(problems)
-def test_log_loss_gradient_equals_finite_differences(problem):
-    X, y, beta, b = problem
-    g_beta, g_b = log_loss_gradient(X, y, beta, b)
-    cost = lambda t: log_loss_from_logits(y, X @ t[:-1] + t[-1])
-    np.testing.assert_allclose(np.append(g_beta, g_b), numerical_gradient(cost, np.append(beta, b)), rtol=1e-5, atol=1e-8)
-
-
-@given(problems)
-def test_mse_gradient_equals_finite_differences(problem):
-    X, y, beta, b = problem
-    g_beta, g_b = mse_gradient(X, y, beta, b)
-    cost = lambda t: mse(y, sigmoid(X @ t[:-1] + t[-1]))
-    np.testing.assert_allclose(np.append(g_beta, g_b), numerical_gradient(cost, np.append(beta, b)), rtol=1e-5, atol=1e-8)
-
-
-@given(problems)
-def test_hessian_is_the_gradients_jacobian_and_positive_semidefinite(problem):
-    X, y, beta, b = problem
-    H = log_loss_hessian(X, beta, b)
-    assert np.linalg.eigvalsh(H).min() >= -1e-12
-    jac = np.column_stack([
-        numerical_gradient(lambda t: np.append(*log_loss_gradient(X, y, t[:-1], t[-1]))[j], np.append(beta, b))
-        for j in range(4)
-    ])
-    np.testing.assert_allclose(H, jac, rtol=1e-5, atol=1e-8)
-
-
-def test_linear_predictor():
-    np.testing.assert_array_equal(linear_predictor([[1.0, 2.0]], [3.0, 4.0], 0.5), [11.5])
 
 
 @pytest.mark.parametrize("solver", ["gradient_descent", "newton"])
@@ -135,7 +80,8 @@ X_OK = [[0.0], [1.0], [2.0]]
     ({}, [[0.0], [np.nan], [2.0]], [0, 1, 1], ValueError, "X must be finite"),
     ({}, [0.0, 1.0, 2.0], [0, 1, 1], ValueError, "X must be 2-D.*reshape"),
     ({}, X_OK, [0, 1], ValueError, "same number"),
-    ({}, X_OK, [0, 1, 3], ValueError, "only 0 and 1"),
+    ({}, X_OK, [0.0, 1.0, np.nan], ValueError, "y contains NaN"),
+    ({}, X_OK, [0, 1, None], TypeError, "y must hold numbers, booleans or strings"),
     ({}, [["a"], ["b"], ["c"]], [0, 1, 1], TypeError, "X must contain real numbers"),
     ({"learning_rate": 0.0}, X_OK, [0, 1, 1], ValueError, "learning_rate must be > 0"),
     ({"learning_rate": -1.0}, X_OK, [0, 1, 1], ValueError, "learning_rate must be > 0"),
@@ -165,18 +111,64 @@ def test_predict_checks_feature_count():
         model.predict([[0.0, 1.0]])
 
 
-@pytest.mark.parametrize("func", [log_loss_gradient, mse_gradient])
-def test_gradients_refuse_bad_input(func):
-    with pytest.raises(ValueError, match="beta has 2 entries but X has 1 features"):
-        func(X_OK, [0, 1, 1], [0.0, 1.0], 0.0)
-    with pytest.raises(ValueError, match="only 0 and 1"):
-        func(X_OK, [0, 1, 2], [0.0], 0.0)
-    with pytest.raises(TypeError, match="b must be a real number"):
-        func(X_OK, [0, 1, 1], [0.0], None)
 
 
-def test_linear_predictor_and_hessian_refuse_bad_input():
-    with pytest.raises(ValueError, match="beta must be finite"):
-        linear_predictor(X_OK, [np.nan])
-    with pytest.raises(ValueError, match="X is empty"):
-        log_loss_hessian(np.empty((0, 1)), [0.0])
+# --- K classes: multinomial (softmax) regression --------------------------------------------
+
+def overlapping_clusters(seed, n_classes, n_features, n=300):
+    """Gaussian clusters that overlap, so the unpenalised optimum is finite."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=1.5, size=(n_classes, n_features))
+    y = rng.integers(0, n_classes, n)
+    X = centres[y] + rng.normal(scale=1.2, size=(n, n_features)) * rng.uniform(0.5, 3, n_features)
+    return X + rng.normal(scale=4, size=n_features), y
+
+
+MULTICLASS_SETS = [(0, 3, 1), (1, 3, 2), (2, 4, 3), (3, 5, 2)]
+
+
+@pytest.mark.parametrize("solver", ["gradient_descent", "newton"])
+@pytest.mark.parametrize("seed, n_classes, n_features", MULTICLASS_SETS)
+def test_multinomial_fit_agrees_with_sklearn_unpenalised(solver, seed, n_classes, n_features):
+    X, y = overlapping_clusters(seed, n_classes, n_features)
+    names = np.array(["cardigan", "coat", "jacket", "parka", "vest"])[:n_classes]
+    labels = names[y]
+    ours = LogisticRegression(solver=solver, max_iter=100_000).fit(X, labels)  # five classes take gradient descent long
+    theirs = SkLogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(X, labels)
+    assert ours.converged_
+    assert ours.classes_.tolist() == theirs.classes_.tolist()
+    assert ours.coef_.shape == (n_classes, n_features) and ours.intercept_.shape == (n_classes,)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-4)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))  # the original labels
+    # Rows sum to 0: the convention that makes the over-parametrised coefficients unique.
+    np.testing.assert_allclose(ours.coef_.sum(axis=0), 0.0, atol=1e-8)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_ - theirs.coef_.mean(axis=0), rtol=1e-3, atol=1e-4)
+
+
+def test_multinomial_optimum_matches_each_class_share_and_the_history():
+    X, y = overlapping_clusters(7, 3, 2)
+    model = LogisticRegression(solver="newton", tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(model.predict_proba(X).mean(axis=0), np.bincount(y) / len(y), atol=1e-10)
+    assert model.loss_history_[0] == pytest.approx(np.log(3))
+    assert (np.diff(model.loss_history_) <= 1e-15).all()
+    assert model.loss_history_[-1] == pytest.approx(log_loss(y, model.predict_proba(X)), rel=1e-10)
+
+
+def test_binary_fit_with_string_labels_keeps_the_binary_attributes():
+    data = make_customers(200, seed=0)
+    named = np.where(data.y == 1, "jacket", "cardigan")
+    by_name = LogisticRegression().fit(data.X, named)
+    by_number = LogisticRegression().fit(data.X, data.y)
+    assert by_name.classes_.tolist() == ["cardigan", "jacket"] and by_number.classes_.tolist() == [0, 1]
+    np.testing.assert_array_equal(by_name.coef_, by_number.coef_)
+    assert by_name.predict_proba(data.X).ndim == 1
+    np.testing.assert_array_equal(by_name.predict(data.X), np.where(by_number.predict(data.X) == 1, "jacket", "cardigan"))
+
+
+def test_multinomial_predict_refuses_a_threshold():
+    X, y = overlapping_clusters(0, 3, 1, n=60)
+    model = LogisticRegression(solver="newton").fit(X, y)
+    with pytest.raises(ValueError, match="threshold applies to two classes only"):
+        model.predict(X, threshold=0.3)
+    with pytest.raises(ValueError, match="2 features but the model was fitted with 1"):
+        model.predict_proba(np.zeros((2, 2)))
