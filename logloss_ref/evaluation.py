@@ -7,7 +7,15 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_labels, check_predictions, check_sample_weight, check_scalar
+from ._validation import (
+    check_binary_predictions,
+    check_classes,
+    check_labels,
+    check_multiclass_predictions,
+    check_predictions,
+    check_sample_weight,
+    check_scalar,
+)
 from .losses import log_loss
 
 __all__ = [
@@ -66,24 +74,40 @@ def _prevalence(is_one: np.ndarray, weights: np.ndarray | None) -> float:
     return math.fsum(weights[is_one]) / math.fsum(weights)
 
 
-def baseline_log_loss(y_true, *, sample_weight=None) -> float:
-    r"""The log loss of always predicting the base rate: the entropy of the prevalence.
+def _class_shares(index: np.ndarray, n_classes: int, weights: np.ndarray | None) -> np.ndarray:
+    """The (weighted) share of each class among the samples."""
+    totals = np.bincount(index, weights=weights, minlength=n_classes)
+    return totals / math.fsum(totals)
+
+
+def _entropy(shares: np.ndarray) -> float:
+    """Entropy in nats of class shares summing to 1; 0 log 0 = 0."""
+    present = shares[shares > 0]
+    return 0.0 - math.fsum(present * np.log(present))
+
+
+def baseline_log_loss(y_true, *, labels=None, sample_weight=None) -> float:
+    r"""The log loss of always predicting the base rate: the entropy of the class shares.
 
     A model that ignores every feature and answers the (weighted) share of 1s,
-    \(\bar y\), for each sample scores \(H(\bar y)\). Any model worth keeping must
-    do better on the same data.
+    \(\bar y\), for each sample scores \(H(\bar y)\); with K classes it answers the
+    shares \(\pi_k\) of every class and scores \(-\sum_k \pi_k \log \pi_k\), which is
+    \(\ln K\) when the classes are equally common. Any model worth keeping must do better
+    on the same data.
 
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Labels, 0 or 1.
+        Labels: 0 or 1, or any classes (numbers, booleans, strings).
+    labels : array-like of shape (n_classes,), default=None
+        Every class; a class no sample has adds nothing. Checks that each label is one of them.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights, not all zero.
 
     Returns
     -------
     float
-        In \([0, \ln 2]\); 0 when only one class occurs.
+        In \([0, \ln K]\) (\(\ln 2\) for two classes); 0 when only one class occurs.
 
     Raises
     ------
@@ -101,24 +125,40 @@ def baseline_log_loss(y_true, *, sample_weight=None) -> float:
     >>> from logloss_ref import baseline_log_loss
     >>> baseline_log_loss([1, 0, 0, 0])
     0.5623351446188083
+    >>> baseline_log_loss(["coat", "jacket", "cardigan"])  # ln 3
+    1.0986122886681096
     """
-    is_one = check_labels(y_true)
-    weights = check_sample_weight(sample_weight, len(is_one))
-    return binary_entropy(_prevalence(is_one, weights))
+    if labels is None and np.ndim(y_true) == 1 and _zero_one(y_true):
+        is_one = check_labels(y_true)
+        weights = check_sample_weight(sample_weight, len(is_one))
+        return binary_entropy(_prevalence(is_one, weights))
+    index, classes = check_classes(y_true, labels)
+    weights = check_sample_weight(sample_weight, len(index))
+    return _entropy(_class_shares(index, len(classes), weights))
 
 
-def _log_loss_and_baseline(y_true, y_prob, sample_weight):
-    is_one, p, weights = check_predictions(y_true, y_prob, sample_weight=sample_weight)
-    baseline = binary_entropy(_prevalence(is_one, weights))
+def _zero_one(y_true) -> bool:
+    """Whether the labels are 0/1 numbers or booleans (the binary fast path)."""
+    y = np.asarray(y_true)
+    return y.dtype.kind in "biuf" and bool(((y == 0) | (y == 1)).all())
+
+
+def _log_loss_and_baseline(y_true, y_prob, sample_weight, labels=None):
+    if np.ndim(y_prob) == 2:
+        index, _, weights, classes = check_multiclass_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
+        baseline = _entropy(_class_shares(index, len(classes), weights))
+    else:
+        is_one, _, weights = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
+        baseline = binary_entropy(_prevalence(is_one, weights))
     if baseline == 0.0:
         raise ValueError(
             "y_true holds a single class, so the baseline log loss is 0 and the ratio is undefined; "
-            "score on data with both classes."
+            "score on data with at least two classes."
         )
-    return log_loss(is_one, p, sample_weight=weights), baseline
+    return log_loss(y_true, y_prob, labels=labels, sample_weight=sample_weight), baseline
 
 
-def normalized_entropy(y_true, y_prob, *, sample_weight=None) -> float:
+def normalized_entropy(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
     r"""Log loss divided by the baseline log loss (the entropy of the base rate).
 
     $$
@@ -132,9 +172,11 @@ def normalized_entropy(y_true, y_prob, *, sample_weight=None) -> float:
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Labels, 0 or 1; both classes must occur.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probability of class 1.
+        Class labels, as for `log_loss`; at least two classes must occur.
+    y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Predicted probability of class 1, or of each class (columns in sorted label order).
+    labels : array-like of shape (n_classes,), default=None
+        Every class, when ``y_true`` lacks some.
     sample_weight : array-like of shape (n_samples,), default=None
 
     Returns
@@ -159,11 +201,11 @@ def normalized_entropy(y_true, y_prob, *, sample_weight=None) -> float:
     >>> normalized_entropy([1, 0, 0, 0], [0.7, 0.2, 0.1, 0.1])
     0.35145390348334005
     """
-    loss, baseline = _log_loss_and_baseline(y_true, y_prob, sample_weight)
+    loss, baseline = _log_loss_and_baseline(y_true, y_prob, sample_weight, labels)
     return loss / baseline
 
 
-def d2_log_loss(y_true, y_prob, *, sample_weight=None) -> float:
+def d2_log_loss(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
     r"""D², the share of the baseline log loss that the model removes: 1 − normalized entropy.
 
     $$
@@ -171,13 +213,14 @@ def d2_log_loss(y_true, y_prob, *, sample_weight=None) -> float:
     $$
 
     1 is perfect, 0 is no better than the base rate, and it is negative for worse models.
-    Equal to ``sklearn.metrics.d2_log_loss_score`` for binary labels.
+    Equal to ``sklearn.metrics.d2_log_loss_score``, for two classes and for K.
 
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Labels, 0 or 1; both classes must occur.
-    y_prob : array-like of shape (n_samples,)
+        Class labels, as for `log_loss`; at least two classes must occur.
+    y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
+    labels : array-like of shape (n_classes,), default=None
     sample_weight : array-like of shape (n_samples,), default=None
 
     Returns
@@ -195,62 +238,88 @@ def d2_log_loss(y_true, y_prob, *, sample_weight=None) -> float:
     >>> d2_log_loss([1, 0, 0, 0], [0.7, 0.2, 0.1, 0.1])
     0.64854609651666
     """
-    loss, baseline = _log_loss_and_baseline(y_true, y_prob, sample_weight)
+    loss, baseline = _log_loss_and_baseline(y_true, y_prob, sample_weight, labels)
     return 1.0 - loss / baseline
 
 
-def brier_score(y_true, y_prob, *, sample_weight=None) -> float:
+def brier_score(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
     r"""The Brier score: mean squared difference between probability and outcome.
 
     $$
     \mathrm{BS} = \frac{\sum_i w_i (p_i - y_i)^2}{\sum_i w_i}
+    \qquad\text{or, with K columns,}\qquad
+    \mathrm{BS} = \frac{\sum_i w_i \sum_k (P_{ik} - [y_i = k])^2}{\sum_i w_i}
     $$
 
-    Like log loss it is a strictly proper scoring rule, but it is bounded (at most 1 per
-    sample), so it punishes a confident mistake far less.
+    the mean squared distance from the predicted probabilities to the one-hot vector of
+    what happened. Like log loss it is a strictly proper scoring rule, but it is bounded
+    (at most 1 per sample with one probability, 2 with K columns), so it punishes a
+    confident mistake far less.
 
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Labels, 0 or 1.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probability of class 1.
+        Class labels, as for `log_loss`.
+    y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Predicted probability of class 1, or of each class (columns in sorted label order).
+    labels : array-like of shape (n_classes,), default=None
+        Every class, when ``y_true`` lacks some.
     sample_weight : array-like of shape (n_samples,), default=None
 
     Returns
     -------
     float
-        In [0, 1]. Equal to ``sklearn.metrics.brier_score_loss``.
+        In [0, 1] for 1-D ``y_prob``, in [0, 2] for K columns.
 
     Raises
     ------
     TypeError, ValueError
         For invalid inputs, as in `log_loss`.
 
+    Notes
+    -----
+    One formula for every K: two columns \((1 - p, p)\) count each error twice, so they
+    score exactly twice the 1-D value. ``sklearn.metrics.brier_score_loss`` equals the
+    1-D value, and the K-column value with ``scale_by_half=False`` (by default it halves
+    two columns, to match the 1-D convention, and not three or more).
+
     Examples
     --------
     >>> from logloss_ref import brier_score
     >>> brier_score([1, 0], [0.94, 0.1])
     0.006800000000000004
+    >>> brier_score(["coat"], [[0.2, 0.5, 0.3]], labels=["cardigan", "coat", "jacket"])
+    0.38
     """
-    is_one, p, weights = check_predictions(y_true, y_prob, sample_weight=sample_weight)
-    squared = np.square(p - is_one)
+    if np.ndim(y_prob) == 2:
+        index, P, weights, _ = check_multiclass_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
+        off = P.copy()
+        off[np.arange(len(P)), index] -= 1.0
+        squared = np.einsum("ik,ik->i", off, off)
+    else:
+        is_one, p, weights = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
+        squared = np.square(p - is_one)
     if weights is None:
-        return math.fsum(squared) / len(p)
+        return math.fsum(squared) / len(squared)
     return math.fsum(squared * weights) / math.fsum(weights)
 
 
-def accuracy(y_true, y_prob, *, threshold=0.5, sample_weight=None) -> float:
-    """Share of samples whose predicted class (1 where ``y_prob >= threshold``) is right.
+def accuracy(y_true, y_prob, *, threshold=0.5, labels=None, sample_weight=None) -> float:
+    """Share of samples whose predicted class is right.
+
+    The predicted class is 1 where ``y_prob >= threshold``; with K columns, the most
+    probable class (the first of a tie).
 
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
-        Labels, 0 or 1.
-    y_prob : array-like of shape (n_samples,)
-        Predicted probability of class 1.
+        Class labels, as for `log_loss`.
+    y_prob : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Predicted probability of class 1, or of each class (columns in sorted label order).
     threshold : float, default=0.5
-        In [0, 1].
+        In [0, 1]; for 1-D ``y_prob`` only.
+    labels : array-like of shape (n_classes,), default=None
+        Every class, when ``y_true`` lacks some.
     sample_weight : array-like of shape (n_samples,), default=None
 
     Returns
@@ -268,11 +337,17 @@ def accuracy(y_true, y_prob, *, threshold=0.5, sample_weight=None) -> float:
     >>> accuracy([1, 0, 1], [0.94, 0.1, 0.3])
     0.6666666666666666
     """
-    is_one, p, weights = check_predictions(y_true, y_prob, sample_weight=sample_weight)
     threshold = float(check_scalar(threshold, "threshold"))
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [0, 1]; got {threshold!r}.")
-    right = (p >= threshold) == is_one
+    if np.ndim(y_prob) == 2:
+        if threshold != 0.5:
+            raise ValueError("threshold applies to 1-D y_prob only; with K columns the most probable class is predicted.")
+        index, P, weights, _ = check_multiclass_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
+        right = np.argmax(P, axis=1) == index
+    else:
+        is_one, p, weights = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
+        right = (p >= threshold) == is_one
     if weights is None:
         return float(np.count_nonzero(right) / len(p))
     return math.fsum(weights[right]) / math.fsum(weights)

@@ -87,7 +87,9 @@ def test_fitted_model_mean_probability_and_scores():
 @pytest.mark.parametrize("call, error, words", [
     (lambda: normalized_entropy([1, 1], [0.5, 0.5]), ValueError, "single class"),
     (lambda: d2_log_loss([0, 0], [0.5, 0.5]), ValueError, "single class"),
-    (lambda: baseline_log_loss([0, 2]), ValueError, "only 0 and 1"),
+    (lambda: baseline_log_loss([0, 2], labels=[0, 1]), ValueError, r"y_true\[1\] is 2, which is not among the classes \[0, 1\]"),
+    (lambda: brier_score([0, 1], [[0.5, 0.5], [0.2, 0.8]], labels=[0, 1, 2]), ValueError, "2 columns but labels has 3"),
+    (lambda: accuracy([0, 1], [[0.5, 0.5], [0.2, 0.8]], threshold=0.3), ValueError, "threshold applies to 1-D"),
     (lambda: baseline_log_loss([0, 1], sample_weight=[0, 0]), ValueError, "zero everywhere"),
     (lambda: brier_score([0, 1], [0.5, 1.5]), ValueError, r"\[0, 1\]"),
     (lambda: brier_score([0, 1], [0.5]), ValueError, "same number"),
@@ -101,3 +103,45 @@ def test_fitted_model_mean_probability_and_scores():
 def test_bad_input_is_refused(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+# --- K classes ----------------------------------------------------------------------------
+
+def multiclass_problem(seed, k=3, n=400):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, k, n)
+    p = rng.dirichlet(np.ones(k), size=n)
+    p[np.arange(n), y] += 0.5  # better than chance
+    p /= p.sum(axis=1, keepdims=True)
+    return y, p, rng.uniform(0.2, 3, n)
+
+
+@pytest.mark.parametrize("k", [3, 4, 6])
+def test_multiclass_d2_and_normalized_entropy_equal_sklearn(k):
+    y, p, w = multiclass_problem(k, k)
+    labels = list(range(k))
+    assert d2_log_loss(y, p) == pytest.approx(d2_log_loss_score(y, p), abs=1e-10)
+    assert d2_log_loss(y, p, sample_weight=w) == pytest.approx(d2_log_loss_score(y, p, sample_weight=w), abs=1e-10)
+    assert normalized_entropy(y, p, labels=labels) == pytest.approx(1 - d2_log_loss_score(y, p, labels=labels), abs=1e-10)
+
+
+def test_multiclass_baseline_is_the_entropy_of_the_shares():
+    assert baseline_log_loss(["coat", "jacket", "cardigan"] * 5) == pytest.approx(np.log(3), rel=1e-15)
+    y, _, w = multiclass_problem(1, 4)
+    shares = np.bincount(y, weights=w) / w.sum()
+    predicting_the_shares = np.tile(shares, (len(y), 1))
+    assert baseline_log_loss(y, sample_weight=w) == pytest.approx(log_loss(y, predicting_the_shares, sample_weight=w), rel=1e-12)
+    assert baseline_log_loss(y, labels=range(6)) == baseline_log_loss(y)  # an absent class adds nothing
+    assert baseline_log_loss([0, 1, 1, 1], labels=[0, 1]) == pytest.approx(baseline_log_loss([0, 1, 1, 1]), rel=1e-15)
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_multiclass_brier_and_accuracy_equal_sklearn(k):
+    y, p, w = multiclass_problem(10 + k, k)
+    labels = np.arange(k)
+    assert brier_score(y, p, labels=labels) == pytest.approx(brier_score_loss(y, p, labels=labels, scale_by_half=False), rel=1e-12)
+    assert brier_score(y, p, labels=labels, sample_weight=w) == pytest.approx(
+        brier_score_loss(y, p, labels=labels, sample_weight=w, scale_by_half=False), rel=1e-12)
+    assert accuracy(y, p, sample_weight=w) == pytest.approx(accuracy_score(y, p.argmax(axis=1), sample_weight=w), rel=1e-12)
+    if k == 2:  # two columns count each error twice: twice the 1-D score
+        assert brier_score(y, p) == pytest.approx(2 * brier_score(y, p[:, 1]), rel=1e-12)
