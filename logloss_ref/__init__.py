@@ -15,7 +15,15 @@ from .evaluation import (
     d2_log_loss,
     normalized_entropy,
 )
-from .data import CaseStudyTable, Customers, case_study_table, make_customers
+from .data import (
+    PRODUCTS,
+    CaseStudyTable,
+    Customers,
+    case_study_table,
+    make_customers,
+    make_three_product_customers,
+    three_product_table,
+)
 from .links import log_sigmoid, log_softmax, logit, sigmoid, softmax, softplus
 from .losses import EPS, corrected_probabilities, log_loss, log_loss_from_logits, mse
 from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary
@@ -26,6 +34,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "EPS",
+    "PRODUCTS",
     "CalibrationBin",
     "CaseStudyTable",
     "ConvergenceWarning",
@@ -55,9 +64,11 @@ __all__ = [
     "log_softmax",
     "logit",
     "make_customers",
+    "make_three_product_customers",
     "mse",
     "mse_gradient",
     "sigmoid",
     "softmax",
     "softplus",
+    "three_product_table",
 ]

@@ -42,3 +42,29 @@ def test_customers_are_reproducible_and_follow_their_model():
 def test_make_customers_refuses_bad_arguments(kwargs, error, words):
     with pytest.raises(error, match=words):
         make_customers(**kwargs)
+
+
+def test_three_product_table_is_a_valid_k_class_table():
+    from logloss_ref import PRODUCTS, three_product_table
+
+    table = three_product_table()
+    assert table.products == PRODUCTS == ("cardigan", "coat", "jacket")
+    np.testing.assert_allclose(table.y_prob.sum(axis=1), 1.0, rtol=0, atol=1e-15)
+    assert set(table.y_true.tolist()) == set(PRODUCTS)
+    assert table.worked_table().splitlines()[-1].endswith(f"{log_loss(table.y_true, table.y_prob):.4f}")
+
+
+def test_three_product_customers_follow_their_softmax_model():
+    from logloss_ref import make_three_product_customers, softmax
+
+    a, b = make_three_product_customers(20_000, seed=3), make_three_product_customers(20_000, seed=3)
+    np.testing.assert_array_equal(a.y, b.y)
+    P = softmax(a.X @ a.true_coef.T + a.true_intercept)
+    shares = [(a.y == name).mean() for name in ("cardigan", "coat", "jacket")]
+    np.testing.assert_allclose(shares, P.mean(axis=0), atol=0.01)
+    # Between cardigan and jacket alone, the jacket's share follows the binary model's sigmoid.
+    pair = np.isin(a.y, ["cardigan", "jacket"])
+    p_jacket = P[pair, 2] / (P[pair, 0] + P[pair, 2])
+    assert (a.y[pair] == "jacket").mean() == pytest.approx(p_jacket.mean(), abs=0.015)
+    with pytest.raises(ValueError, match="n_samples must be >= 2"):
+        make_three_product_customers(1)
