@@ -349,7 +349,7 @@ def accuracy(y_true, y_prob, *, threshold=0.5, labels=None, sample_weight=None) 
         is_one, p, weights = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
         right = (p >= threshold) == is_one
     if weights is None:
-        return float(np.count_nonzero(right) / len(p))
+        return float(np.count_nonzero(right) / len(right))
     return math.fsum(weights[right]) / math.fsum(weights)
 
 

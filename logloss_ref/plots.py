@@ -13,7 +13,15 @@ import numpy as np
 from cycler import cycler
 from matplotlib.figure import Figure
 
-from .data import CaseStudyTable, Customers, case_study_table, make_customers
+from .data import (
+    PRODUCTS,
+    CaseStudyTable,
+    Customers,
+    case_study_table,
+    make_customers,
+    make_three_product_customers,
+    three_product_table,
+)
 from .evaluation import binary_entropy, calibration_curve
 from .links import sigmoid
 from .losses import corrected_probabilities, log_loss
@@ -35,6 +43,8 @@ __all__ = [
     "fig_sigmoid",
     "fig_straight_line",
     "fig_worked_table",
+    "fig_probability_triangle",
+    "fig_three_product_regions",
 ]
 
 _COMMON = {
@@ -260,6 +270,83 @@ def fig_reliability(held_out: HeldOut | None = None) -> Figure:
     return fig
 
 
+_PRODUCT_STYLE = {"cardigan": ("C1", "s"), "coat": ("C3", "^"), "jacket": ("C0", "o")}
+
+
+def _triangle_xy(P: np.ndarray) -> np.ndarray:
+    """Barycentric coordinates: probabilities (cardigan, coat, jacket) to points of an equilateral triangle."""
+    corners = np.array([[0.0, 0.0], [0.5, np.sqrt(3) / 2], [1.0, 0.0]])  # cardigan, coat, jacket
+    return P @ corners
+
+
+def fig_probability_triangle(table: CaseStudyTable | None = None) -> Figure:
+    """Each customer's three probabilities as one point of the probability triangle.
+
+    A corner is certainty about one product, the centre is (1/3, 1/3, 1/3); the marker is the
+    product bought, and the dotted line joins each point to that product's corner, so a long
+    line is a costly prediction. ``table`` defaults to ``three_product_table()``.
+    """
+    data = table if table is not None else three_product_table()
+    fig, ax = _figure(width=6.0, height=5.0)
+    outline = _triangle_xy(np.vstack([np.eye(3), np.eye(3)[:1]]))
+    ax.plot(outline[:, 0], outline[:, 1], color="C2", lw=1.2)
+    centre = _triangle_xy(np.full((1, 3), 1 / 3))[0]
+    ax.plot(*centre, marker="+", color="C2", ms=10, mew=1.5)
+    points = _triangle_xy(data.y_prob)
+    for name, (x, y) in zip(PRODUCTS, _triangle_xy(np.eye(3))):
+        ax.annotate(f"certain: {name}", (x, y), textcoords="offset points", ha="center",
+                    xytext=(0, 8) if name == "coat" else (0, -16), fontsize=10)
+    for cid, bought, point in zip(data.customer_ids, data.y_true, points):
+        color, marker = _PRODUCT_STYLE[str(bought)]
+        corner = _triangle_xy(np.eye(3)[[PRODUCTS.index(str(bought))]])[0]
+        ax.plot([point[0], corner[0]], [point[1], corner[1]], color=color, lw=0.9, ls=":")
+        ax.plot(*point, marker=marker, color=color, ms=8, ls="none")
+        ax.annotate(cid, point, textcoords="offset points", xytext=(6, 3), fontsize=9)
+    for name in PRODUCTS:
+        color, marker = _PRODUCT_STYLE[name]
+        ax.plot([], [], marker=marker, color=color, ls="none", label=f"bought a {name}")
+    ax.set(xlim=(-0.08, 1.08), ylim=(-0.12, 0.98), aspect="equal")
+    ax.axis("off")
+    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    return fig
+
+
+def fig_three_product_regions(customers: Customers | None = None) -> Figure:
+    """Where the fitted three-product model predicts each product, with the customers it was fitted to.
+
+    ``customers`` defaults to ``make_three_product_customers()``; the regions are the
+    most probable product of a multinomial `LogisticRegression`.
+    """
+    data = customers if customers is not None else make_three_product_customers()
+    model = LogisticRegression(solver="newton").fit(data.X, data.y)
+    g1, g2 = np.meshgrid(np.linspace(0, 12, 241), np.linspace(0, 10, 201))
+    P = model.predict_proba(np.column_stack([g1.ravel(), g2.ravel()]))
+    best = np.argmax(P, axis=1).reshape(g1.shape)
+    order = np.sort(np.argsort(P, axis=1)[:, -2:], axis=1)  # the two most probable products, per point
+    fig, ax = _figure(height=4.4)
+    classes = [str(name) for name in model.classes_]
+    # A border is where two products tie for the lead: P_a - P_b = 0 where a and b are the top two.
+    for a in range(3):
+        for b in range(a + 1, 3):
+            lead = (order[:, 0] == a) & (order[:, 1] == b)
+            gap = np.where(lead, P[:, a] - P[:, b], np.nan).reshape(g1.shape)
+            if np.nanmin(gap, initial=np.inf) < 0 < np.nanmax(gap, initial=-np.inf):
+                ax.contour(g1, g2, gap, levels=[0.0], colors=["C2"], linewidths=2.0)
+    for k, name in enumerate(classes):
+        color, marker = _PRODUCT_STYLE[name]
+        mask = data.y == name
+        ax.scatter(data.X[mask, 0], data.X[mask, 1], color=color, marker=marker, s=16, alpha=0.8)
+        ax.plot([], [], marker=marker, color=color, ls="none", label=f"bought a {name}")
+        inside = best == k
+        if inside.any():  # name the region at its centre of mass
+            ax.text(g1[inside].mean(), g2[inside].mean(), f"{name} most likely", ha="center", fontsize=10,
+                    fontweight="bold")
+    ax.set(xlabel=data.feature_names[0].replace("_", " "), ylabel=data.feature_names[1].replace("_", " "),
+           xlim=(0, 12), ylim=(0, 10))
+    ax.legend(loc="upper right", frameon=True, framealpha=0.0, fontsize=9)
+    return fig
+
+
 #: Every figure of the site: file stem -> function. The build draws each one per theme.
 FIGURES = {
     "straight-line": fig_straight_line,
@@ -271,4 +358,6 @@ FIGURES = {
     "decision-boundary": fig_decision_boundary,
     "baseline-vs-prevalence": fig_baseline_vs_prevalence,
     "reliability": fig_reliability,
+    "probability-triangle": fig_probability_triangle,
+    "three-product-regions": fig_three_product_regions,
 }

@@ -143,5 +143,6 @@ def test_multiclass_brier_and_accuracy_equal_sklearn(k):
     assert brier_score(y, p, labels=labels, sample_weight=w) == pytest.approx(
         brier_score_loss(y, p, labels=labels, sample_weight=w, scale_by_half=False), rel=1e-12)
     assert accuracy(y, p, sample_weight=w) == pytest.approx(accuracy_score(y, p.argmax(axis=1), sample_weight=w), rel=1e-12)
+    assert accuracy(y, p) == pytest.approx(accuracy_score(y, p.argmax(axis=1)), rel=1e-12)
     if k == 2:  # two columns count each error twice: twice the 1-D score
         assert brier_score(y, p) == pytest.approx(2 * brier_score(y, p[:, 1]), rel=1e-12)
