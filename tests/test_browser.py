@@ -127,6 +127,9 @@ def load_fully(page):
     """Scroll each visible image into view, as a reader would, so lazy ones load; wait for all."""
     for image in page.locator("img:visible").all():
         image.scroll_into_view_if_needed()
+        # A lazy image starts loading once it is in view; wait for it there, or scrolling on
+        # may leave it unloaded.
+        image.evaluate("img => img.complete || new Promise(done => { img.onload = img.onerror = done; })")
     page.wait_for_load_state("networkidle")
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_function(
