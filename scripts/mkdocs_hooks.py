@@ -7,7 +7,8 @@
   palette, in child processes (again only when the library's code changed), and add KaTeX's
   stylesheet and fonts as generated files (nothing is written to docs/).
 - ``on_page_markdown``: turn ``![alt](figures/NAME.svg)`` into a light and a dark image, and
-  ``<!-- comparison-table -->`` into the table of ``logloss_ref.conventions`` (scikit-learn live).
+  ``<!-- comparison-table -->`` (and ``<!-- multiclass-comparison-table -->``) into the tables
+  of ``logloss_ref.conventions`` (scikit-learn live).
 - ``on_env``: every page is converted; collect the figures, add them as generated files, and
   fail on a page that shows a figure the library does not draw.
 - ``on_page_content``: render every ``\\( \\)`` and ``$$ $$`` formula to HTML + MathML with
@@ -44,6 +45,7 @@ MATH = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)
 SVG_SIZE = re.compile(rb'<svg[^>]*?width="(?P<w>[\d.]+)pt" height="(?P<h>[\d.]+)pt"')
 
 COMPARISON_TABLE = "<!-- comparison-table -->"
+MULTICLASS_TABLE = "<!-- multiclass-comparison-table -->"
 
 _figure_sizes: dict[str, dict[str, int]] = {}  # {"sigmoid-dark": {"w": 640, "h": 480}}, in CSS px
 _figures_used: dict[str, str] = {}  # figure stem -> the first page that shows it, in this build
@@ -171,10 +173,11 @@ def on_page_markdown(markdown, page, config, files):
         )
 
     markdown = FIGURE_REF.sub(light_and_dark, markdown)
-    if COMPARISON_TABLE in markdown:
-        from logloss_ref.conventions import comparison_markdown
+    if COMPARISON_TABLE in markdown or MULTICLASS_TABLE in markdown:
+        from logloss_ref.conventions import comparison_markdown, multiclass_comparison_rows
 
         markdown = markdown.replace(COMPARISON_TABLE, comparison_markdown())
+        markdown = markdown.replace(MULTICLASS_TABLE, comparison_markdown(multiclass_comparison_rows()))
     return markdown
 
 

@@ -19,7 +19,14 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from mkdocs.utils.yaml import yaml_load
 
-from logloss_ref.conventions import KERAS_BCE_URL, TORCH_BCE_LOGITS_URL, TORCH_BCE_URL
+from logloss_ref.conventions import (
+    KERAS_BCE_URL,
+    KERAS_CCE_URL,
+    KERAS_SCCE_URL,
+    TORCH_BCE_LOGITS_URL,
+    TORCH_BCE_URL,
+    TORCH_CE_URL,
+)
 from logloss_ref.plots import FIGURES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +41,7 @@ TUTORIAL_PAGES = [p for p in PAGES if p.relative_to(DOCS).as_posix() not in REFE
 # Decimals that a page states but that are not about the example (reviewed one by one).
 NOT_EXAMPLE_NUMBERS = {"index.md": {"3.11"}}
 # Links that leave the site on purpose (citations); none are assets the page loads.
-EXTERNAL_LINKS_ALLOWED = {TORCH_BCE_URL, TORCH_BCE_LOGITS_URL, KERAS_BCE_URL}
+EXTERNAL_LINKS_ALLOWED = {TORCH_BCE_URL, TORCH_BCE_LOGITS_URL, KERAS_BCE_URL, TORCH_CE_URL, KERAS_CCE_URL, KERAS_SCCE_URL}
 
 
 def load_hooks():
@@ -203,6 +210,7 @@ def test_comparison_table_is_generated_at_build(built_site):
     text = (built_site / "other-libraries" / "index.html").read_text(encoding="utf-8")
     assert "comparison-table" not in text
     assert "<table>" in text and "PyTorch BCEWithLogitsLoss" in text and "<strong>36.0437</strong>" in text
+    assert "multiclass-comparison-table" not in text and "PyTorch CrossEntropyLoss" in text and "Keras CategoricalCrossentropy" in text
 
 
 def test_figures_are_byte_identical_between_builds():
