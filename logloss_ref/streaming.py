@@ -7,10 +7,10 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._validation import check_predictions
-from .evaluation import binary_entropy
-from .links import _sigmoid
-from .losses import _logit_losses, _probability_losses
+from ._validation import check_classes, check_multiclass_predictions, check_predictions
+from .evaluation import _entropy, binary_entropy
+from .links import _sigmoid, _softmax
+from .losses import _class_probability_losses, _logit_losses, _probability_losses, _score_losses
 
 __all__ = ["CalibrationBin", "LogLossAccumulator", "LogLossSummary"]
 
@@ -77,12 +77,14 @@ class LogLossSummary:
     """Everything `LogLossAccumulator.result` reports.
 
     ``normalized_entropy`` and ``d2`` are None when only one class occurred, because the
-    baseline log loss is then 0 and the ratio undefined.
+    baseline log loss is then 0 and the ratio undefined. With K classes ``prevalence`` is
+    None and ``classes`` and ``class_shares`` give the (weighted) share of each class;
+    ``calibration`` is empty and ``accuracy`` is that of the most probable class.
     """
 
     n_samples: int
     total_weight: float
-    prevalence: float
+    prevalence: float | None
     log_loss: float
     baseline_log_loss: float
     normalized_entropy: float | None
@@ -90,6 +92,8 @@ class LogLossSummary:
     brier_score: float
     accuracy: float
     calibration: list[CalibrationBin] = field(default_factory=list)
+    classes: list | None = None
+    class_shares: list[float] | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -115,9 +119,20 @@ class LogLossAccumulator:
     (3, 0.764721)
     >>> round(log_loss([1, 0, 1], [0.94, 0.1, 0.11920292202211755]), 6)
     0.764721
+
+    K classes: name them when creating the accumulator, then give (n, K) probabilities or
+    scores, the columns in the sorted order of the labels:
+
+    >>> three = LogLossAccumulator(labels=["cardigan", "coat", "jacket"])
+    >>> three.update(["coat", "jacket"], [[0.1, 0.7, 0.2], [0.2, 0.2, 0.6]]).result().log_loss
+    0.4337502838523616
     """
 
-    def __init__(self):
+    def __init__(self, *, labels=None):
+        # labels=None: two classes, 0/1 labels with 1-D probabilities or logits. Otherwise
+        # K classes (any labels) with (n, K) arrays; the classes must be known before merging.
+        self.classes = None if labels is None else check_classes(labels, labels, name="labels")[1]
+        self._class_weight = [] if self.classes is None else [_ExactSum() for _ in self.classes]
         self.n_samples = 0
         self._weight = _ExactSum()
         self._positive_weight = _ExactSum()
@@ -142,6 +157,8 @@ class LogLossAccumulator:
         """
         if y_prob is None and logits is None:
             raise ValueError("Give exactly one of y_prob and logits.")
+        if self.classes is not None:
+            return self._update_classes(y_true, y_prob, logits, sample_weight)
         is_one, values, w = check_predictions(y_true, y_prob, logits=logits, sample_weight=sample_weight)
         if logits is not None:
             losses, p = _logit_losses(is_one, values), _sigmoid(values)
@@ -167,10 +184,37 @@ class LogLossAccumulator:
                 self._bin_positive[index].add(_total(weights[in_bin & is_one]))
         return self
 
+    def _update_classes(self, y_true, y_prob, logits, sample_weight) -> LogLossAccumulator:
+        """`update` with K classes: (n, K) probabilities or scores."""
+        index, values, w, _ = check_multiclass_predictions(
+            y_true, y_prob, logits=logits, labels=self.classes, sample_weight=sample_weight
+        )
+        if logits is not None:
+            losses, P = _score_losses(index, values), _softmax(values)
+        else:
+            losses, P = _class_probability_losses(index, values), values
+        n = len(values)
+        weights = np.ones(n) if w is None else w
+        losses = np.where(weights == 0, 0.0, losses)
+        off = P.copy()
+        off[np.arange(n), index] -= 1.0  # distance to the one-hot vector of what happened
+        self.n_samples += n
+        self._weight.add(_total(weights))
+        self._loss.add(_total(losses * weights))
+        self._squared_error.add(_total(np.einsum("ik,ik->i", off, off) * weights))
+        self._correct_weight.add(_total(weights[np.argmax(P, axis=1) == index]))
+        for total, class_weight in zip(np.bincount(index, weights=weights, minlength=len(self.classes)), self._class_weight):
+            class_weight.add(float(total))
+        return self
+
     def merge(self, other: LogLossAccumulator) -> LogLossAccumulator:
         """Add another accumulator's data to this one (exactly); returns ``self``."""
         if not isinstance(other, LogLossAccumulator):
             raise TypeError(f"other must be a LogLossAccumulator, got {type(other).__name__}.")
+        mine = None if self.classes is None else self.classes.tolist()
+        theirs = None if other.classes is None else other.classes.tolist()
+        if mine != theirs:
+            raise ValueError(f"cannot merge accumulators of different classes: {mine!r} and {theirs!r}.")
         self.n_samples += other.n_samples
         for mine, theirs in zip(self._sums(), other._sums()):
             mine.merge(theirs)
@@ -178,7 +222,7 @@ class LogLossAccumulator:
 
     def _sums(self) -> list[_ExactSum]:
         return [self._weight, self._positive_weight, self._loss, self._squared_error, self._correct_weight,
-                *self._bin_weight, *self._bin_probability, *self._bin_positive]
+                *self._bin_weight, *self._bin_probability, *self._bin_positive, *self._class_weight]
 
     def result(self) -> LogLossSummary:
         """The summary of all data seen so far.
@@ -191,8 +235,18 @@ class LogLossAccumulator:
         total = self._weight.value
         if self.n_samples == 0 or total == 0:
             raise ValueError("No data yet: call update() with at least one sample of positive weight.")
-        prevalence = self._positive_weight.value / total
         loss = self._loss.value / total
+        if self.classes is not None:
+            shares = np.array([class_weight.value for class_weight in self._class_weight]) / total
+            baseline = _entropy(shares)
+            ratio = loss / baseline if baseline > 0 else None
+            return LogLossSummary(
+                n_samples=self.n_samples, total_weight=total, prevalence=None, log_loss=loss,
+                baseline_log_loss=baseline, normalized_entropy=ratio, d2=None if ratio is None else 1.0 - ratio,
+                brier_score=self._squared_error.value / total, accuracy=self._correct_weight.value / total,
+                classes=self.classes.tolist(), class_shares=shares.tolist(),
+            )
+        prevalence = self._positive_weight.value / total
         baseline = binary_entropy(prevalence)
         ratio = loss / baseline if baseline > 0 else None
         calibration = []

@@ -101,3 +101,58 @@ def test_dask_local_scheduler_matches_the_whole_array():
     summary = dask.delayed(merge_all)(parts).compute(scheduler="synchronous").result()
     whole_y, whole_z = dask.compute(y, z, scheduler="synchronous")
     assert summary.log_loss == pytest.approx(log_loss_from_logits(whole_y, whole_z), rel=1e-12)
+
+
+# --- K classes ----------------------------------------------------------------------------
+
+NAMES = np.array(["cardigan", "coat", "jacket", "parka"])
+
+
+@st.composite
+def split_class_data(draw):
+    n = draw(st.integers(2, 80))
+    k = draw(st.integers(2, 4))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    y = NAMES[rng.integers(0, k, n)]
+    z = rng.normal(scale=draw(st.sampled_from([1.0, 10.0, 300.0])), size=(n, k))
+    w = rng.uniform(0.01, 10, n)
+    cuts = sorted(draw(st.lists(st.integers(1, n - 1), max_size=5, unique=True)))
+    return y, z, w, cuts, list(NAMES[:k])
+
+
+@given(split_class_data(), st.booleans())
+def test_k_classes_any_split_gives_the_whole_array_results(case, from_scores):
+    from logloss_ref import softmax
+
+    y, z, w, cuts, labels = case
+    P = softmax(z)
+    values = z if from_scores else P
+    parts = []
+    for yc, vc, wc in zip(np.split(y, cuts), np.split(values, cuts), np.split(w, cuts)):
+        part = LogLossAccumulator(labels=labels[::-1])  # any order: the columns follow the sorted labels
+        parts.append(part.update(yc, logits=vc, sample_weight=wc) if from_scores else part.update(yc, vc, sample_weight=wc))
+    merged = parts[-1]
+    for part in parts[:-1]:
+        merged.merge(part)
+    summary = merged.result()
+    whole = (log_loss_from_logits(y, z, labels=labels, sample_weight=w) if from_scores
+             else log_loss(y, P, labels=labels, sample_weight=w))
+    assert summary.n_samples == len(y) and summary.prevalence is None and summary.classes == labels
+    assert summary.log_loss == pytest.approx(whole, rel=1e-13)
+    assert summary.baseline_log_loss == pytest.approx(baseline_log_loss(y, labels=labels, sample_weight=w), rel=1e-10, abs=1e-300)
+    assert summary.brier_score == pytest.approx(brier_score(y, P, labels=labels, sample_weight=w), rel=1e-12, abs=1e-300)
+    assert summary.accuracy == pytest.approx(accuracy(y, P, labels=labels, sample_weight=w), rel=1e-13)
+    assert sum(summary.class_shares) == pytest.approx(1.0)
+
+
+def test_k_class_accumulators_refuse_to_mix():
+    three = LogLossAccumulator(labels=[0, 1, 2])
+    with pytest.raises(ValueError, match="cannot merge accumulators of different classes"):
+        three.merge(LogLossAccumulator())
+    with pytest.raises(ValueError, match="y_prob has 2 columns but labels has 3 classes"):
+        three.update([0, 1], [[0.5, 0.5], [0.5, 0.5]])
+    with pytest.raises(ValueError, match=r"y_true\[1\] is 7, which is not among the classes"):
+        three.update([0, 7], np.full((2, 3), 1 / 3))
+    with pytest.raises(ValueError, match="labels must not repeat a class"):
+        LogLossAccumulator(labels=[0, 1, 1])
