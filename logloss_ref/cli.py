@@ -2,6 +2,7 @@
 
     logloss-ref example
     logloss-ref score FILE --label COL (--prob COL | --logit COL) [--weight COL] [--json]
+    logloss-ref score FILE --label COL --prob C0 --prob C1 --prob C2 ...   (K classes)
 
 ``score`` streams the CSV in chunks through a `LogLossAccumulator`, so its memory does not
 depend on the number of rows. Bad input ends with one line naming the file, row and column,
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import __version__
+from ._validation import ROW_SUM_TOLERANCE
 from .data import case_study_table
 from .streaming import LogLossAccumulator, LogLossSummary
 
@@ -35,7 +37,7 @@ class InputError(Exception):
 @dataclass
 class Columns:
     label: int
-    score: int
+    scores: list[int]  # one column (two classes), or one per class (K classes)
     weight: int | None
     names: list[str]
 
@@ -56,10 +58,14 @@ def _parser() -> argparse.ArgumentParser:
         "and a calibration table for a CSV file with a header row. The file is read in chunks, so any size works.",
     )
     score.add_argument("file", help="CSV file with a header row, or - for standard input")
-    score.add_argument("--label", required=True, metavar="COL", help="column of the true labels (0 or 1)")
+    score.add_argument("--label", required=True, metavar="COL",
+                       help="column of the true labels: 0 or 1, or with K score columns the class index 0 to K-1")
     kind = score.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--prob", metavar="COL", help="column of predicted probabilities of class 1")
-    kind.add_argument("--logit", metavar="COL", help="column of logits (scores); the loss is then exact")
+    kind.add_argument("--prob", metavar="COL", action="append",
+                      help="column of predicted probabilities of class 1; repeat it once per class for K classes "
+                      "(the first is class 0), each row summing to 1")
+    kind.add_argument("--logit", metavar="COL", action="append",
+                      help="column of logits (scores), the loss then exact; repeat it once per class for K classes")
     score.add_argument("--weight", metavar="COL", help="column of non-negative sample weights")
     score.add_argument("--json", action="store_true", help="print the results as JSON")
     score.add_argument("--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS, metavar="N", help=argparse.SUPPRESS)
@@ -74,13 +80,18 @@ def _find_columns(header: list[str], args, name: str) -> Columns:
             raise InputError(f"{name}: no column {column!r} in the header; columns are {', '.join(map(repr, names))}")
         return names.index(column)
 
-    score_column = args.prob if args.prob is not None else args.logit
-    return Columns(index(args.label), index(score_column), None if args.weight is None else index(args.weight), names)
+    score_columns = args.prob if args.prob is not None else args.logit
+    if len(set(score_columns)) != len(score_columns):
+        raise InputError(f"{name}: a score column is given twice: {', '.join(map(repr, score_columns))}")
+    return Columns(index(args.label), [index(c) for c in score_columns], None if args.weight is None else index(args.weight), names)
 
 
-def _locate(values: np.ndarray, kind: str, column: str, first_row: int, name: str) -> None:
+def _locate(values: np.ndarray, kind: str, column: str, first_row: int, name: str, n_classes: int = 2) -> None:
     """Raise an InputError at the first value of ``values`` that is not valid for ``kind``."""
-    if kind == "label":
+    if kind == "label" and n_classes > 2:
+        bad = ~((values >= 0) & (values < n_classes) & (values == np.round(values)))
+        problem = f"is not a class index 0 to {n_classes - 1}"
+    elif kind == "label":
         bad = ~((values == 0) | (values == 1))
         problem = "is not 0 or 1"
     elif kind == "prob":
@@ -98,7 +109,7 @@ def _locate(values: np.ndarray, kind: str, column: str, first_row: int, name: st
 
 
 def _parse_chunk(lines: list[str], columns: Columns, first_row: int, name: str) -> np.ndarray:
-    wanted = [columns.label, columns.score] + ([] if columns.weight is None else [columns.weight])
+    wanted = [columns.label, *columns.scores] + ([] if columns.weight is None else [columns.weight])
     try:
         return np.loadtxt(lines, delimiter=",", quotechar='"', usecols=wanted, dtype=np.float64, ndmin=2)
     except ValueError:
@@ -142,28 +153,41 @@ def score_stream(stream: io.TextIOBase, args, name: str, total_bytes: int | None
     if not header_line.strip():
         raise InputError(f"{name}: the file is empty; expected a header row and data rows")
     columns = _find_columns(next(csv.reader([header_line])), args, name)
-    accumulator = LogLossAccumulator()
+    n_classes = len(columns.scores)
+    multiclass = n_classes > 1
+    accumulator = LogLossAccumulator(labels=list(range(n_classes))) if multiclass else LogLossAccumulator()
     progress = _Progress(total_bytes)
     first_row = 2  # the header is row 1, as in a spreadsheet
-    label_name, score_name = columns.names[columns.label], columns.names[columns.score]
+    label_name = columns.names[columns.label]
+    score_names = [columns.names[c] for c in columns.scores]
     score_kind = "prob" if args.prob is not None else "logit"
     while True:
         lines = [line for line in itertools.islice(stream, args.chunk_rows)]
         if not lines:
             break
         data = _parse_chunk(lines, columns, first_row, name)
-        labels, scores = data[:, 0], data[:, 1]
-        weights = data[:, 2] if columns.weight is not None else None
+        labels = data[:, 0]
+        scores = data[:, 1:1 + n_classes] if multiclass else data[:, 1]
+        weights = data[:, 1 + n_classes] if columns.weight is not None else None
         try:
+            if multiclass:
+                labels = _class_indices(labels)
             if score_kind == "prob":
                 accumulator.update(labels, scores, sample_weight=weights)
             else:
                 accumulator.update(labels, logits=scores, sample_weight=weights)
         except ValueError as error:
-            _locate(labels, "label", label_name, first_row, name)
-            _locate(scores, score_kind, score_name, first_row, name)
+            _locate(data[:, 0], "label", label_name, first_row, name, max(n_classes, 2))
+            for k, score_name in enumerate(score_names):
+                _locate(data[:, 1 + k], score_kind, score_name, first_row, name)
             if weights is not None:
                 _locate(weights, "weight", columns.names[columns.weight], first_row, name)
+            if multiclass and score_kind == "prob":
+                off = np.abs(scores.sum(axis=1) - 1.0) > ROW_SUM_TOLERANCE
+                if off.any():
+                    at = int(np.argmax(off))
+                    raise InputError(f"{name}: row {first_row + at}: the {n_classes} probabilities sum to "
+                                     f"{scores[at].sum():.10g}, not 1") from None
             raise InputError(f"{name}: rows {first_row} to {first_row + len(lines) - 1}: {error}") from None
         first_row += len(lines)
         progress.show(accumulator.n_samples, _position(stream))
@@ -174,6 +198,13 @@ def score_stream(stream: io.TextIOBase, args, name: str, total_bytes: int | None
         return accumulator.result()
     except ValueError as error:
         raise InputError(f"{name}: {error}") from None
+
+
+def _class_indices(labels: np.ndarray) -> np.ndarray:
+    """Class-index labels read as floats, as integers; a fraction is refused (by `_locate`)."""
+    if not (labels == np.round(labels)).all():
+        raise ValueError("a label is not a whole number")
+    return labels.astype(np.int64)
 
 
 def _position(stream) -> int | None:
@@ -187,6 +218,18 @@ def format_summary(summary: LogLossSummary, name: str) -> str:
     def number(value):
         return "undefined (one class only)" if value is None else f"{value:.6f}"
 
+    if summary.classes is not None:
+        shares = ", ".join(f"{c}: {s:.4f}" for c, s in zip(summary.classes, summary.class_shares))
+        return "\n".join([
+            f"{name}: {summary.n_samples:,} rows, total weight {summary.total_weight:g}, {len(summary.classes)} classes",
+            f"class shares          {shares}",
+            f"log loss              {number(summary.log_loss)}",
+            f"baseline log loss     {number(summary.baseline_log_loss)}   (always predicting the class shares)",
+            f"normalized entropy    {number(summary.normalized_entropy)}   (log loss / baseline; below 1 beats the baseline)",
+            f"D²                    {number(summary.d2)}   (1 - normalized entropy)",
+            f"Brier score           {number(summary.brier_score)}   (squared distance to the one-hot vector)",
+            f"accuracy              {number(summary.accuracy)}   (most probable class)",
+        ])
     lines = [
         f"{name}: {summary.n_samples:,} rows, total weight {summary.total_weight:g}, share of class 1 {summary.prevalence:.4f}",
         f"log loss              {number(summary.log_loss)}",

@@ -142,3 +142,48 @@ def test_memory_does_not_grow_with_the_number_of_rows(tmp_path, capsys):
     capsys.readouterr()
     # Eight times the rows; the peak stays within a chunk's worth of the small file's.
     assert large_peak < 1.3 * small_peak, (small_peak, large_peak)
+
+
+# --- K classes ----------------------------------------------------------------------------
+
+def write_class_csv(path, y, values, prefix):
+    k = values.shape[1]
+    with open(path, "w") as f:
+        f.write(",".join(["label", *(f"{prefix}{j}" for j in range(k))]) + "\n")
+        for label, row in zip(y, values):
+            f.write(",".join([str(label), *(repr(float(v)) for v in row)]) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["prob", "logit"])
+def test_score_k_columns_matches_the_library(tmp_path, capsys, kind):
+    from logloss_ref import softmax
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 3, 500)
+    z = rng.normal(scale=3, size=(500, 3))
+    values = softmax(z) if kind == "prob" else z
+    path = write_class_csv(tmp_path / "k.csv", y, values, "s")
+    argv = ["score", str(path), "--label", "label", *sum(([f"--{kind}", f"s{j}"] for j in range(3)), []), "--json", "--chunk-rows", "77"]
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    expected = (log_loss(y, values, labels=[0, 1, 2]) if kind == "prob" else log_loss_from_logits(y, z, labels=[0, 1, 2]))
+    assert result["log_loss"] == pytest.approx(expected, rel=1e-12)
+    assert result["classes"] == [0, 1, 2] and result["prevalence"] is None
+    assert result["brier_score"] == pytest.approx(brier_score(y, softmax(z), labels=[0, 1, 2]), rel=1e-9)
+    assert main(argv[:-3]) == 0  # the text report
+    assert "3 classes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content, extra, words", [
+    ("label,a,b,c\n0,0.2,0.3,0.5\n3,0.2,0.3,0.5\n", [], "row 3, column 'label': value 3 is not a class index 0 to 2"),
+    ("label,a,b,c\n0,0.2,0.3,0.5\n1,0.2,0.3,0.6\n", [], "row 3: the 3 probabilities sum to 1.1, not 1"),
+    ("label,a,b,c\n0,0.2,0.3,0.5\n", ["--prob", "a"], "a score column is given twice"),
+])
+def test_k_class_bad_input_is_one_line(tmp_path, content, extra, words):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    done = subprocess.run([sys.executable, "-m", "logloss_ref", "score", str(path), "--label", "label",
+                           "--prob", "a", "--prob", "b", "--prob", "c", *extra], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert re.search(words, done.stderr), done.stderr
