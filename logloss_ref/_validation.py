@@ -244,6 +244,9 @@ def as_label_array(x, name: str) -> np.ndarray:
 
 def encode_labels(y: np.ndarray, classes: np.ndarray, name: str = "y_true") -> np.ndarray:
     """The column index of each label in the sorted ``classes``; a label not among them is an error."""
+    if (y.dtype.kind in "iu" and classes.dtype.kind in "iu" and classes[0] == 0 and classes[-1] == len(classes) - 1
+            and y.min() >= 0 and y.max() < len(classes)):
+        return y.astype(np.intp, copy=False)  # the labels are the column indices already (the common case)
     if y.dtype.kind in "biu" and classes.dtype.kind in "biu" and int(classes[-1]) - int(classes[0]) <= 4 * len(y) + 64:
         # Small integer range: one table look-up per sample instead of a binary search.
         low = int(classes[0])
@@ -275,9 +278,22 @@ def check_classes(y_true, labels=None, name: str = "y_true") -> tuple[np.ndarray
     if labels is None:
         if y.dtype.kind in "biu" and len(y) > 0:
             # Integers: present values from a count, O(n) instead of a sort.
+            high = int(y.max())
+            if y.dtype.kind in "iu" and high <= 4 * len(y) + 64:
+                # bincount refuses negative values, which spares a pass for the minimum.
+                try:
+                    counts = np.bincount(y)
+                except ValueError:
+                    counts = None
+                if counts is not None and counts.all():
+                    # 0, 1, ..., K-1 all present: the labels are the column indices already.
+                    return y.astype(np.intp, copy=False), np.arange(len(counts), dtype=y.dtype)
             low = int(y.min())
-            counts = np.bincount((y.astype(np.int64) - low)) if int(y.max()) - low <= 4 * len(y) + 64 else None
-            classes = (np.flatnonzero(counts) + low).astype(y.dtype) if counts is not None else np.unique(y)
+            if high - low > 4 * len(y) + 64:
+                classes = np.unique(y)
+            else:
+                counts = np.bincount(y.astype(np.int64) - low)
+                classes = (np.flatnonzero(counts) + low).astype(y.dtype)
         else:
             classes = np.unique(y)
     else:
@@ -290,18 +306,36 @@ def check_classes(y_true, labels=None, name: str = "y_true") -> tuple[np.ndarray
 
 def check_probability_rows(y_prob, name: str = "y_prob") -> np.ndarray:
     """(n, K) probabilities in [0, 1] whose rows sum to 1 within ``ROW_SUM_TOLERANCE``."""
-    p = check_probabilities(y_prob, name, ndim=2)
-    rows = max(1, BLOCK_SIZE // p.shape[1])
-    for start in range(0, len(p), rows):
-        sums = p[start:start + rows].sum(axis=1)
-        off = np.abs(sums - 1.0) > ROW_SUM_TOLERANCE
-        if off.any():
-            row = start + int(np.argmax(off))
-            raise ValueError(
-                f"{name} row {row} sums to {float(p[row].sum()):.10g}, not 1 (tolerance {ROW_SUM_TOLERANCE}): "
-                "pass probabilities, one column per class; if these are scores, use log_loss_from_logits."
-            )
+    p = as_float_array(y_prob, name, ndim=2)
+    check_non_empty(p, name)
+    for sl in block_slices(len(p), max(1, BLOCK_SIZE // max(p.shape[1], 1))):
+        check_probability_block(p[sl], sl.start, name)
     return p
+
+
+def check_probability_block(block: np.ndarray, first_row: int, name: str = "y_prob") -> None:
+    """The checks of `check_probability_rows` on rows ``first_row, ...`` of an array (one cache-sized block).
+
+    Callers that go through a large array block by block anyway run these on each block as
+    they go (one pass over memory instead of two); errors name the row in the whole array.
+    """
+    # min/max propagate NaN, so a NaN fails both comparisons.
+    if not (block.min() >= 0.0 and block.max() <= 1.0):
+        check_no_nan(block, name)
+        bad = (block < 0) | (block > 1)
+        row, column = (int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1]; found {block[row, column].item()!r} at index "
+            f"{(first_row + row, column)}. If these are scores, use log_loss_from_logits or apply softmax first."
+        )
+    sums = block @ np.ones(block.shape[1])  # a matrix-vector product: far faster than sum(axis=1) over short rows
+    off = np.abs(sums - 1.0) > ROW_SUM_TOLERANCE
+    if off.any():
+        row = int(np.argmax(off))
+        raise ValueError(
+            f"{name} row {first_row + row} sums to {float(block[row].sum()):.10g}, not 1 (tolerance {ROW_SUM_TOLERANCE}): "
+            "pass probabilities, one column per class; if these are scores, use log_loss_from_logits."
+        )
 
 
 def check_class_columns(classes: np.ndarray, n_columns: int, labels, name: str) -> None:
@@ -316,15 +350,20 @@ def check_class_columns(classes: np.ndarray, n_columns: int, labels, name: str) 
     raise ValueError(f"{name} has {n_columns} columns but labels has {len(classes)} classes {classes.tolist()!r}.")
 
 
-def check_multiclass_predictions(y_true, y_prob=None, *, logits=None, labels=None, sample_weight=None):
+def check_multiclass_predictions(y_true, y_prob=None, *, logits=None, labels=None, sample_weight=None, rows_checked_later=False):
     """Labels with (n, K) probabilities or scores, and optional weights.
 
     Returns ``(index, values, weights, classes)``: each sample's column (its class in the sorted
     ``classes``), the probabilities or scores as float64, and the weights (None when not given).
+    With ``rows_checked_later`` the probabilities' values are not checked here: the caller runs
+    `check_probability_block` on every block before using it.
     """
     if (y_prob is None) == (logits is None):
         raise ValueError("Give exactly one of y_prob and logits.")
-    if logits is None:
+    if logits is None and rows_checked_later:
+        values, name = as_float_array(y_prob, "y_prob", ndim=2), "y_prob"
+        check_non_empty(values, name)
+    elif logits is None:
         values, name = check_probability_rows(y_prob), "y_prob"
     else:
         values, name = check_scores(logits, "logits", ndim=2), "logits"

@@ -11,10 +11,12 @@ import math
 import numpy as np
 
 from ._validation import (
+    BLOCK_SIZE,
     block_slices,
     check_binary_predictions,
     check_finite_vector,
     check_multiclass_predictions,
+    check_probability_block,
     check_reduction,
     check_same_length,
     check_sample_weight,
@@ -27,14 +29,20 @@ __all__ = ["mse", "corrected_probabilities", "log_loss", "log_loss_from_logits",
 EPS = float(np.finfo(np.float64).eps)
 
 
-def _reduce(per_sample_block, n: int, weights: np.ndarray | None, reduction: str):
+# Rows per block for (n, K) input. Each block is checked, gathered and scored while it is in
+# cache; bigger blocks than the 1-D BLOCK_SIZE measured faster here (fewer Python-level steps
+# per row, and a 10-column block of this size still fits the L3 cache).
+CLASS_BLOCK_ROWS = 1 << 16
+
+
+def _reduce(per_sample_block, n: int, weights: np.ndarray | None, reduction: str, block_rows: int = BLOCK_SIZE):
     """Apply ``per_sample_block(slice) -> losses`` block by block and reduce the result.
 
     Sums are exact-rounded across blocks (``math.fsum`` of pairwise block sums).
     """
     out = np.empty(n) if reduction == "none" else None
     partial = []
-    for sl in block_slices(n):
+    for sl in block_slices(n, block_rows):
         losses = per_sample_block(sl)
         if weights is not None:
             w = weights[sl]
@@ -247,8 +255,15 @@ def log_loss(y_true, y_prob, *, labels=None, sample_weight=None, reduction="mean
     """
     reduction = check_reduction(reduction)
     if np.ndim(y_prob) == 2:
-        index, p, w, _ = check_multiclass_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        return _reduce(lambda sl: _class_probability_losses(index[sl], p[sl]), len(p), w, reduction)
+        index, p, w, _ = check_multiclass_predictions(
+            y_true, y_prob, labels=labels, sample_weight=sample_weight, rows_checked_later=True
+        )
+
+        def checked_block(sl):  # check each block of rows while it is in cache, then score it
+            check_probability_block(p[sl], sl.start)
+            return _class_probability_losses(index[sl], p[sl])
+
+        return _reduce(checked_block, len(p), w, reduction, CLASS_BLOCK_ROWS)
     is_one, p, w = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
     return _reduce(lambda sl: _probability_losses(is_one[sl], p[sl]), len(p), w, reduction)
 
@@ -265,7 +280,8 @@ def _probability_losses(is_one: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 def _class_probability_losses(index: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Per-sample log loss from (n, K) probabilities: -log of each row's entry in its class column, clipped."""
-    q = p[np.arange(len(p)), index]
+    # A flat take: about twice as fast as p[np.arange(n), index] on short rows.
+    q = np.take(p.reshape(-1), index + np.arange(0, p.size, p.shape[1]))
     np.clip(q, EPS, 1.0 - EPS, out=q)
     np.log(q, out=q)
     np.negative(q, out=q)
