@@ -376,9 +376,13 @@ def check_multiclass_predictions(y_true, y_prob=None, *, logits=None, labels=Non
 def check_binary_predictions(y_true, y_prob=None, *, logits=None, labels=None, sample_weight=None):
     """`check_predictions` for labels of any two classes: 1-D values are for the second class in sorted order."""
     if labels is None:
-        y = as_label_array(y_true, "y_true")
-        if y.dtype.kind in "biuf" and ((y == 0) | (y == 1)).all():
+        try:  # 0/1 labels, the common case, checked in one pass
             return check_predictions(y_true, y_prob, logits=logits, sample_weight=sample_weight)
+        except (TypeError, ValueError) as error:
+            y = as_label_array(y_true, "y_true")
+            if y.dtype.kind in "biuf" and ((y == 0) | (y == 1)).all():
+                raise error  # the labels were fine: the problem is elsewhere, and this says where
+            # other labels: the general path below takes them, or words what is wrong
     index, classes = check_classes(y_true, labels)
     if len(classes) != 2:
         values = "y_prob" if logits is None else "logits"

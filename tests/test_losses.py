@@ -317,6 +317,11 @@ def test_two_score_columns_are_the_binary_logit_case():
                                rtol=4 * np.finfo(float).eps, atol=0)
 
 
+def test_single_class_labels_with_bad_probabilities_blame_the_probabilities():
+    with pytest.raises(ValueError, match=r"y_prob must hold probabilities in \[0, 1\]; found 1.2"):
+        log_loss([0, 0], [0.5, 1.2])
+
+
 MULTICLASS_BAD = [
     (dict(y_true=[0, 1, 5]), ValueError, r"y_true\[2\] is 5, which is not among the classes \[0, 1, 2\]"),
     (dict(y_prob=[[0.2, 0.8], [0.5, 0.5], [0.1, 0.9]]), ValueError, "y_prob has 2 columns but labels has 3 classes"),
