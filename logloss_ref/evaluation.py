@@ -242,6 +242,13 @@ def d2_log_loss(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
     return 1.0 - loss / baseline
 
 
+def _squared_distance_to_one_hot(index: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """Per sample, the squared distance from its K probabilities to the one-hot vector of its class."""
+    off = P.copy()
+    off[np.arange(len(P)), index] -= 1.0
+    return np.einsum("ik,ik->i", off, off)
+
+
 def brier_score(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
     r"""The Brier score: mean squared difference between probability and outcome.
 
@@ -293,9 +300,7 @@ def brier_score(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
     """
     if np.ndim(y_prob) == 2:
         index, P, weights, _ = check_multiclass_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        off = P.copy()
-        off[np.arange(len(P)), index] -= 1.0
-        squared = np.einsum("ik,ik->i", off, off)
+        squared = _squared_distance_to_one_hot(index, P)
     else:
         is_one, p, weights = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
         squared = np.square(p - is_one)

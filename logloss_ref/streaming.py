@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ._validation import check_classes, check_multiclass_predictions, check_predictions
-from .evaluation import _entropy, binary_entropy
+from .evaluation import _entropy, _squared_distance_to_one_hot, binary_entropy
 from .links import _sigmoid, _softmax
 from .losses import _class_probability_losses, _logit_losses, _probability_losses, _score_losses
 
@@ -196,12 +196,10 @@ class LogLossAccumulator:
         n = len(values)
         weights = np.ones(n) if w is None else w
         losses = np.where(weights == 0, 0.0, losses)
-        off = P.copy()
-        off[np.arange(n), index] -= 1.0  # distance to the one-hot vector of what happened
         self.n_samples += n
         self._weight.add(_total(weights))
         self._loss.add(_total(losses * weights))
-        self._squared_error.add(_total(np.einsum("ik,ik->i", off, off) * weights))
+        self._squared_error.add(_total(_squared_distance_to_one_hot(index, P) * weights))
         self._correct_weight.add(_total(weights[np.argmax(P, axis=1) == index]))
         for total, class_weight in zip(np.bincount(index, weights=weights, minlength=len(self.classes)), self._class_weight):
             class_weight.add(float(total))
