@@ -6,8 +6,6 @@ digits written (NUMBER); the examples of one page share a namespace, top to bott
 
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
 
-import pytest
-
 from sybil import Sybil
 from sybil.evaluators.doctest import NUMBER, DocTestEvaluator
 from sybil.parsers.abstract.doctest import DocTestStringParser
@@ -36,15 +34,3 @@ pytest_collect_file = (
     + Sybil(parsers=[PyconParser()], path=".", filenames=["README.md"], name="readme")
 ).pytest()
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    # Under pytest-xdist (--dist loadgroup) the examples of one page share a namespace, top to
-    # bottom, so they go to one worker together; every other test is spread one by one.
-    for item in items:
-        if item.path.suffix == ".md":
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
-    # Balance two workers: the long live-preview test first, beside the unit tests; the tests of
-    # the built site last, so the one worker that builds it overlaps with the other's work.
-    order = {"test_serve.py": -1, "test_site.py": 1, "test_browser.py": 2}
-    items.sort(key=lambda item: order.get(item.path.name, 0))
