@@ -10,7 +10,6 @@ import numpy as np
 from ._validation import (
     check_binary_predictions,
     check_classes,
-    check_labels,
     check_multiclass_predictions,
     check_predictions,
     check_sample_weight,
@@ -68,22 +67,24 @@ def binary_entropy(prevalence: float) -> float:
     return 0.0 - (ones + zeros)
 
 
-def _prevalence(is_one: np.ndarray, weights: np.ndarray | None) -> float:
-    if weights is None:
-        return float(np.count_nonzero(is_one) / len(is_one))
-    return math.fsum(weights[is_one]) / math.fsum(weights)
+def _class_totals(index: np.ndarray, n_classes: int, weights: np.ndarray | None) -> np.ndarray:
+    """The (weighted) number of samples of each class."""
+    return np.bincount(index, weights=weights, minlength=n_classes)
 
 
-def _class_shares(index: np.ndarray, n_classes: int, weights: np.ndarray | None) -> np.ndarray:
-    """The (weighted) share of each class among the samples."""
-    totals = np.bincount(index, weights=weights, minlength=n_classes)
-    return totals / math.fsum(totals)
+def _class_entropy(totals: np.ndarray) -> float:
+    """Entropy in nats of the class shares ``totals / sum(totals)``; 0 log 0 = 0.
 
-
-def _entropy(shares: np.ndarray) -> float:
-    """Entropy in nats of class shares summing to 1; 0 log 0 = 0."""
-    present = shares[shares > 0]
-    return 0.0 - math.fsum(present * np.log(present))
+    The most common class's log is ``log1p`` of minus the others' share, so a class that
+    dominates keeps its digits where ``log(1 - tiny)`` would round them away (the same care as
+    `binary_entropy`, which this equals for two classes).
+    """
+    total = math.fsum(totals)
+    others = np.delete(totals, int(np.argmax(totals))) / total
+    others = others[others > 0]
+    rest = math.fsum(others)
+    lead = (1.0 - rest) * math.log1p(-rest) if rest < 1.0 else 0.0
+    return 0.0 - math.fsum([lead, *(others * np.log(others))])
 
 
 def baseline_log_loss(y_true, *, labels=None, sample_weight=None) -> float:
@@ -128,28 +129,18 @@ def baseline_log_loss(y_true, *, labels=None, sample_weight=None) -> float:
     >>> baseline_log_loss(["coat", "jacket", "cardigan"])  # ln 3
     1.0986122886681096
     """
-    if labels is None and np.ndim(y_true) == 1 and _zero_one(y_true):
-        is_one = check_labels(y_true)
-        weights = check_sample_weight(sample_weight, len(is_one))
-        return binary_entropy(_prevalence(is_one, weights))
     index, classes = check_classes(y_true, labels)
     weights = check_sample_weight(sample_weight, len(index))
-    return _entropy(_class_shares(index, len(classes), weights))
-
-
-def _zero_one(y_true) -> bool:
-    """Whether the labels are 0/1 numbers or booleans (the binary fast path)."""
-    y = np.asarray(y_true)
-    return y.dtype.kind in "biuf" and bool(((y == 0) | (y == 1)).all())
+    return _class_entropy(_class_totals(index, len(classes), weights))
 
 
 def _log_loss_and_baseline(y_true, y_prob, sample_weight, labels=None):
     if np.ndim(y_prob) == 2:
         index, _, weights, classes = check_multiclass_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        baseline = _entropy(_class_shares(index, len(classes), weights))
+        baseline = _class_entropy(_class_totals(index, len(classes), weights))
     else:
         is_one, _, weights = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        baseline = binary_entropy(_prevalence(is_one, weights))
+        baseline = _class_entropy(_class_totals(is_one.astype(np.intp), 2, weights))
     if baseline == 0.0:
         raise ValueError(
             "y_true holds a single class, so the baseline log loss is 0 and the ratio is undefined; "

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ._validation import check_classes, check_multiclass_predictions, check_predictions
-from .evaluation import _entropy, _squared_distance_to_one_hot, binary_entropy
+from .evaluation import _class_entropy, _squared_distance_to_one_hot, binary_entropy
 from .links import _sigmoid, _softmax
 from .losses import _class_probability_losses, _logit_losses, _probability_losses, _score_losses
 
@@ -157,23 +157,37 @@ class LogLossAccumulator:
         """
         if y_prob is None and logits is None:
             raise ValueError("Give exactly one of y_prob and logits.")
-        if self.classes is not None:
-            return self._update_classes(y_true, y_prob, logits, sample_weight)
-        is_one, values, w = check_predictions(y_true, y_prob, logits=logits, sample_weight=sample_weight)
-        if logits is not None:
-            losses, p = _logit_losses(is_one, values), _sigmoid(values)
+        if self.classes is None:
+            is_one, values, w = check_predictions(y_true, y_prob, logits=logits, sample_weight=sample_weight)
+            if logits is not None:
+                losses, p = _logit_losses(is_one, values), _sigmoid(values)
+            else:
+                losses, p = _probability_losses(is_one, values), values
+            squared, correct = np.square(p - is_one), (p >= 0.5) == is_one
         else:
-            losses, p = _probability_losses(is_one, values), values
+            index, values, w, _ = check_multiclass_predictions(
+                y_true, y_prob, logits=logits, labels=self.classes, sample_weight=sample_weight
+            )
+            if logits is not None:
+                losses, P = _score_losses(index, values), _softmax(values)
+            else:
+                losses, P = _class_probability_losses(index, values), values
+            squared, correct = _squared_distance_to_one_hot(index, P), np.argmax(P, axis=1) == index
         n = len(values)
         weights = np.ones(n) if w is None else w
         losses = np.where(weights == 0, 0.0, losses)  # a zero weight drops even an infinite loss
 
         self.n_samples += n
         self._weight.add(_total(weights))
-        self._positive_weight.add(_total(weights[is_one]))
         self._loss.add(_total(losses * weights))
-        self._squared_error.add(_total(np.square(p - is_one) * weights))
-        self._correct_weight.add(_total(weights[(p >= 0.5) == is_one]))
+        self._squared_error.add(_total(squared * weights))
+        self._correct_weight.add(_total(weights[correct]))
+        if self.classes is not None:
+            for total, class_weight in zip(np.bincount(index, weights=weights, minlength=len(self.classes)),
+                                           self._class_weight):
+                class_weight.add(float(total))
+            return self
+        self._positive_weight.add(_total(weights[is_one]))
         # Bins as calibration_curve(strategy="uniform"): (edge_i, edge_i+1], the first closed.
         bins = np.searchsorted(np.linspace(0.0, 1.0, N_CALIBRATION_BINS + 1)[1:-1], p)
         for index, total in enumerate(np.bincount(bins, weights=weights, minlength=N_CALIBRATION_BINS)):
@@ -182,27 +196,6 @@ class LogLossAccumulator:
                 self._bin_weight[index].add(float(total))
                 self._bin_probability[index].add(_total(p[in_bin] * weights[in_bin]))
                 self._bin_positive[index].add(_total(weights[in_bin & is_one]))
-        return self
-
-    def _update_classes(self, y_true, y_prob, logits, sample_weight) -> LogLossAccumulator:
-        """`update` with K classes: (n, K) probabilities or scores."""
-        index, values, w, _ = check_multiclass_predictions(
-            y_true, y_prob, logits=logits, labels=self.classes, sample_weight=sample_weight
-        )
-        if logits is not None:
-            losses, P = _score_losses(index, values), _softmax(values)
-        else:
-            losses, P = _class_probability_losses(index, values), values
-        n = len(values)
-        weights = np.ones(n) if w is None else w
-        losses = np.where(weights == 0, 0.0, losses)
-        self.n_samples += n
-        self._weight.add(_total(weights))
-        self._loss.add(_total(losses * weights))
-        self._squared_error.add(_total(_squared_distance_to_one_hot(index, P) * weights))
-        self._correct_weight.add(_total(weights[np.argmax(P, axis=1) == index]))
-        for total, class_weight in zip(np.bincount(index, weights=weights, minlength=len(self.classes)), self._class_weight):
-            class_weight.add(float(total))
         return self
 
     def merge(self, other: LogLossAccumulator) -> LogLossAccumulator:
@@ -235,8 +228,9 @@ class LogLossAccumulator:
             raise ValueError("No data yet: call update() with at least one sample of positive weight.")
         loss = self._loss.value / total
         if self.classes is not None:
-            shares = np.array([class_weight.value for class_weight in self._class_weight]) / total
-            baseline = _entropy(shares)
+            totals = np.array([class_weight.value for class_weight in self._class_weight])
+            shares = totals / total
+            baseline = _class_entropy(totals)
             ratio = loss / baseline if baseline > 0 else None
             return LogLossSummary(
                 n_samples=self.n_samples, total_weight=total, prevalence=None, log_loss=loss,

@@ -146,3 +146,16 @@ def test_multiclass_brier_and_accuracy_equal_sklearn(k):
     assert accuracy(y, p) == pytest.approx(accuracy_score(y, p.argmax(axis=1)), rel=1e-12)
     if k == 2:  # two columns count each error twice: twice the 1-D score
         assert brier_score(y, p) == pytest.approx(2 * brier_score(y, p[:, 1]), rel=1e-12)
+
+
+def test_baseline_keeps_its_digits_when_one_class_dominates():
+    import mpmath
+
+    with mpmath.workdps(50):
+        n = 10**6 + 2
+        shares = [mpmath.mpf(10**6) / n, mpmath.mpf(1) / n, mpmath.mpf(1) / n]
+        exact = float(-mpmath.fsum(s * mpmath.log(s) for s in shares))
+    y = np.array([2] + [0] * 10**6 + [1])
+    # log(share) of the leading class would lose ~10 digits; log1p of the others' share does not.
+    assert baseline_log_loss(y) == pytest.approx(exact, rel=4e-16)
+    assert baseline_log_loss(np.array([1] + [0] * 10**6)) == pytest.approx(binary_entropy(1 / (10**6 + 1)), rel=4e-16)
