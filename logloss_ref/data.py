@@ -84,15 +84,18 @@ class CaseStudyTable:
     y_prob: np.ndarray
     products: tuple[str, ...] = ("cardigan", "jacket")
 
+    @property
+    def _labels(self) -> tuple[str, ...] | None:
+        # Two products are labelled 0/1; three by name, the columns in the order of products.
+        return None if self.y_prob.ndim == 1 else self.products
+
     def corrected_probabilities(self) -> np.ndarray:
         """The probability each customer was given for what they bought."""
-        labels = None if self.y_prob.ndim == 1 else self.products
-        return corrected_probabilities(self.y_true, self.y_prob, labels=labels)
+        return corrected_probabilities(self.y_true, self.y_prob, labels=self._labels)
 
     def log_loss(self) -> float:
         """The log loss of the table: the negative mean log of the corrected probabilities."""
-        labels = None if self.y_prob.ndim == 1 else self.products
-        return log_loss(self.y_true, self.y_prob, labels=labels)
+        return log_loss(self.y_true, self.y_prob, labels=self._labels)
 
     def worked_table(self) -> str:
         """The three steps of log loss as a text table: corrected probability, its log, the negative mean.
