@@ -1,7 +1,9 @@
 """Draw every figure of logloss_ref.plots.FIGURES as SVG in one palette.
 
 The MkDocs hook runs this once per palette, in parallel child processes, so each build draws
-with the library as it is on disk at that moment. By hand it writes the files to a folder:
+with the library as it is on disk at that moment; it also learns from it the name of the
+function that draws each figure (the page notebooks call it). By hand it writes the files to a
+folder:
 
     python scripts/draw_figures.py light dark --out /tmp/figures
 """
@@ -17,6 +19,7 @@ from pathlib import Path
 import matplotlib
 
 from logloss_ref.plots import FIGURES, THEMES
+
 
 def draw_theme(theme: str) -> dict[str, bytes]:
     """Every figure in one palette, as SVG bytes keyed by figure name (byte-identical per build)."""
@@ -36,7 +39,8 @@ def main() -> None:
     args = parser.parse_args()
     drawn = {theme: draw_theme(theme) for theme in args.themes}
     if args.out is None:
-        sys.stdout.buffer.write(pickle.dumps(drawn))
+        functions = {stem: draw.__name__ for stem, draw in FIGURES.items()}
+        sys.stdout.buffer.write(pickle.dumps({"svgs": drawn, "functions": functions}))
         return
     args.out.mkdir(parents=True, exist_ok=True)
     for theme, svgs in drawn.items():

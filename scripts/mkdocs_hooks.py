@@ -9,8 +9,11 @@
 - ``on_page_markdown``: turn ``![alt](figures/NAME.svg)`` into a light and a dark image, and
   ``<!-- comparison-table -->`` (and ``<!-- multiclass-comparison-table -->``) into the tables
   of ``logloss_ref.conventions`` (scikit-learn live).
+  A page with ``pycon`` examples also gets a "Run this page" line under its title, linking to
+  the page as a notebook and as a script (scripts/page_downloads.py makes both).
 - ``on_env``: every page is converted; collect the figures, add them as generated files, and
-  fail on a page that shows a figure the library does not draw.
+  fail on a page that shows a figure the library does not draw; write each page's notebook and
+  script (a notebook saves its figures' drawings as outputs).
 - ``on_page_content``: render every ``\\( \\)`` and ``$$ $$`` formula to HTML + MathML with
   KaTeX under Node; a formula KaTeX rejects fails the build.
 - ``on_serve``: poll for edits every 0.1 s instead of 0.5 s.
@@ -23,13 +26,16 @@ from __future__ import annotations
 import ast
 import hashlib
 import html
+import importlib.util
 import json
 import os
 import pickle
+import posixpath
 import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -38,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 KATEX_RENDERER = ROOT / "scripts" / "katex_render.mjs"
 FIGURE_DRAWER = ROOT / "scripts" / "draw_figures.py"
+PAGE_DOWNLOADS = ROOT / "scripts" / "page_downloads.py"
+DOWNLOADS = "downloads"  # the folder of the site that holds the page notebooks and scripts
 THEME_SUFFIX = {"light": "", "dark": "-dark"}
 
 FIGURE_REF = re.compile(r"!\[(?P<alt>[^\]]+)\]\((?P<prefix>(?:\.\./)*)figures/(?P<stem>[\w-]+)\.svg\)")
@@ -55,6 +63,19 @@ SIZE_SLOT = "figure-size:{}:{}"  # a figure's width or height, filled in by on_p
 SIZE_SLOT_RE = re.compile(r"figure-size:(?P<name>[\w-]+):(?P<dim>[wh])")
 _rendered: dict[tuple[str, bool], str] = {}  # KaTeX output by (TeX, display mode)
 _SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")  # as the caller set it, if at all
+_downloads: dict[str, dict] = {}  # page src_uri -> its parts, title, URL and the two placeholder Files
+
+
+def load_page_downloads():
+    """scripts/page_downloads.py as it is on disk now (scripts/ is not a package; serve reloads it)."""
+    spec = importlib.util.spec_from_file_location("page_downloads", PAGE_DOWNLOADS)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+page_downloads = load_page_downloads()
 
 
 def last_commit_epoch() -> str | None:
@@ -67,6 +88,8 @@ def last_commit_epoch() -> str | None:
 
 
 def on_config(config):
+    global page_downloads
+    page_downloads = load_page_downloads()
     # The figures are drawn in child processes; the comparison table imports the library here.
     for name in [m for m in sys.modules if m == "logloss_ref" or m.startswith("logloss_ref.")]:
         del sys.modules[name]
@@ -97,20 +120,21 @@ class FigureDrawing:
             for theme in THEME_SUFFIX
         ]
 
-    def result(self) -> dict[str, bytes]:
-        """The SVG files keyed by file name (waits for the children)."""
+    def result(self) -> tuple[dict[str, bytes], dict[str, str]]:
+        """The SVG files keyed by file name, and the function drawing each figure (waits for the children)."""
         svgs = {}
         for child in self.children:
             out, err = child.communicate()
             if child.returncode != 0:
                 raise PluginError(f"drawing the figures failed:\n{err.decode()}")
-            for theme, drawn in pickle.loads(out).items():
-                svgs |= {f"{stem}{THEME_SUFFIX[theme]}.svg": svg for stem, svg in drawn.items()}
-        return svgs
+            drawn = pickle.loads(out)
+            for theme, theme_svgs in drawn["svgs"].items():
+                svgs |= {f"{stem}{THEME_SUFFIX[theme]}.svg": svg for stem, svg in theme_svgs.items()}
+        return svgs, drawn["functions"]
 
 
 def draw_figures() -> dict[str, bytes]:
-    return FigureDrawing().result()
+    return FigureDrawing().result()[0]
 
 
 def code_fingerprint(source: bytes) -> bytes:
@@ -148,6 +172,7 @@ def on_files(files, config):
         _drawn.clear()
         _drawn.update(fingerprint=fingerprint, drawing=FigureDrawing())
     _figures_used.clear()
+    _downloads.clear()
     # font-display: swap variant; only the woff2 fonts are shipped, so drop the other formats.
     css = (KATEX_DIST / "katex-swap.min.css").read_text(encoding="utf-8")
     css = re.sub(r',url\(fonts/[\w-]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css)
@@ -155,6 +180,65 @@ def on_files(files, config):
     for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
         files.append(File.generated(config, f"assets/katex/fonts/{font.name}", abs_src_path=str(font)))
     return files
+
+
+def download_name(src_uri: str) -> str:
+    """The file name, without suffix, of a page's notebook and script: ``loss-curves``, ``home``."""
+    stem = src_uri.removesuffix(".md")
+    return "home" if stem == "index" else stem.replace("/", "-")
+
+
+def add_downloads(markdown, page, config, files) -> str:
+    """Register the page's notebook and script, and link to them under the page's title."""
+    def absolute(target: str) -> str:
+        path, hash_mark, anchor = target.partition("#")
+        if not path:
+            return page.canonical_url + hash_mark + anchor
+        linked = files.get_file_from_path(posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), path)))
+        if linked is None:
+            raise PluginError(f"{page.file.src_uri}: the link {target!r} leads to no file of the site")
+        return urljoin(config.site_url, linked.url) + hash_mark + anchor
+
+    name = download_name(page.file.src_uri)
+    try:
+        parts = page_downloads.page_parts(markdown, link=absolute)
+        title = page_downloads.page_title(markdown)
+    except ValueError as error:
+        raise PluginError(f"{page.file.src_uri}: {error}") from None
+    placeholders = {}
+    for suffix in ("ipynb", "py"):
+        placeholders[suffix] = File.generated(config, f"{DOWNLOADS}/{name}.{suffix}", content=b"")
+        files.append(placeholders[suffix])
+    _downloads[page.file.src_uri] = {"parts": parts, "title": title, "url": page.canonical_url, "files": placeholders}
+    folder = posixpath.dirname(page.file.src_uri) or "."
+    href = {suffix: posixpath.relpath(f"{DOWNLOADS}/{name}.{suffix}", folder) for suffix in placeholders}
+    links = (
+        f'Run this page: [notebook]({href["ipynb"]}){{ download="{name}.ipynb" '
+        f'aria-label="Download this page as a Jupyter notebook" }} · '
+        f'[script]({href["py"]}){{ download="{name}.py" aria-label="Download this page as a Python script" }}\n'
+        f"{{: .run-this-page }}"
+    )
+    title_line = page_downloads.TITLE.search(markdown)
+    return f"{markdown[:title_line.end()]}\n\n{links}\n{markdown[title_line.end():]}"
+
+
+def write_downloads(functions: dict[str, str], svgs: dict[str, bytes]) -> None:
+    """Fill in each page's notebook and script, now that the figures are drawn."""
+    light = {name.removesuffix(".svg"): svg for name, svg in svgs.items()}
+    version = _library_version()
+    for src_uri, page in _downloads.items():
+        name = download_name(src_uri)
+        common = {"title": page["title"], "url": page["url"], "version": version, "functions": functions}
+        page["files"]["ipynb"].content_string = page_downloads.notebook(page["parts"], svgs=light, **common)
+        page["files"]["py"].content_string = page_downloads.script(page["parts"], filename=f"{name}.py", **common)
+
+
+def _library_version() -> str:
+    """``logloss_ref.__version__`` as the source says, without importing the package."""
+    for node in ast.parse((ROOT / "logloss_ref" / "__init__.py").read_bytes()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__version__" for t in node.targets):
+            return node.value.value
+    raise PluginError("logloss_ref/__init__.py sets no __version__")
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -172,19 +256,20 @@ def on_page_markdown(markdown, page, config, files):
             for theme, suffix in THEME_SUFFIX.items()
         )
 
-    markdown = FIGURE_REF.sub(light_and_dark, markdown)
     if COMPARISON_TABLE in markdown or MULTICLASS_TABLE in markdown:
         from logloss_ref.conventions import comparison_markdown, multiclass_comparison_rows
 
         markdown = markdown.replace(COMPARISON_TABLE, comparison_markdown())
         markdown = markdown.replace(MULTICLASS_TABLE, comparison_markdown(multiclass_comparison_rows()))
-    return markdown
+    if page_downloads.PYCON_BLOCK.search(markdown):
+        markdown = add_downloads(markdown, page, config, files)
+    return FIGURE_REF.sub(light_and_dark, markdown)
 
 
 def on_env(env, config, files):
     # Every page is converted: the figures are needed now (static files are copied next).
     if "drawing" in _drawn:
-        _drawn["svgs"] = _drawn.pop("drawing").result()
+        _drawn["svgs"], _drawn["functions"] = _drawn.pop("drawing").result()
     drawn = _drawn["svgs"]
     for stem, src_uri in _figures_used.items():
         if f"{stem}.svg" not in drawn:
@@ -199,6 +284,7 @@ def on_env(env, config, files):
             files.append(File.generated(config, f"figures/{name}", content=svg))
         else:
             placeholder.content_bytes = svg
+    write_downloads(_drawn["functions"], drawn)
     return env
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from test_site import BASE_PATH, nav_pages
+from test_site import BASE_PATH, DOCS, nav_pages
 
 pytestmark = pytest.mark.browser
 
@@ -46,8 +46,19 @@ def browser_type_launch_args(browser_type_launch_args):
 class ProjectPathHandler(http.server.SimpleHTTPRequestHandler):
     """GitHub Pages for a project site: files under BASE_PATH, 404.html (status 404) for the rest."""
 
+    # Types from the mime-db list that GitHub Pages serves by, not from this machine's /etc/mime.types.
+    extensions_map = http.server.SimpleHTTPRequestHandler.extensions_map | {
+        ".ipynb": "application/x-ipynb+json",
+        ".py": "text/x-python",
+    }
+
     def log_message(self, *args):
         pass
+
+    def send_header(self, keyword, value):
+        if keyword.lower() == "content-type":  # what a download was served as (the browser hides it)
+            self.server.content_types.append((self.path, value))
+        super().send_header(keyword, value)
 
     def translate_path(self, path):
         path = path.split("?", 1)[0].split("#", 1)[0]
@@ -70,15 +81,21 @@ class ProjectPathHandler(http.server.SimpleHTTPRequestHandler):
 def serve(directory: Path):
     """Serve a built site under BASE_PATH on a free port; returns (server, the site's URL)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(ProjectPathHandler, directory=str(directory)))
+    server.content_types = []  # (path, Content-Type) of every response, in order
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site):
+def site_server(built_site):
     server, url = serve(built_site)
-    yield url
+    yield server, url
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(site_server):
+    return site_server[1]
 
 
 class PageWatch:
@@ -315,8 +332,40 @@ def test_small_text_has_at_least_4_5_to_1_contrast(page, site_url, scheme):
     # The spots where Material's defaults fell short: doctest output, code comments, the footer.
     page.goto(page_url(site_url, "log-loss.md"))
     set_palette(page, scheme)
-    for selector in (".highlight .go", ".highlight .c1", ".md-copyright", ".md-footer__direction", "article p"):
+    for selector in (".highlight .go", ".highlight .c1", ".md-copyright", ".md-footer__direction", "article p",
+                     ".run-this-page a"):
         measured = page.evaluate(CONTRAST_JS, selector)
         assert measured, f"nothing matched {selector}"
         low = [(round(ratio, 2), text) for ratio, text in measured if ratio < 4.5]
         assert not low, f"{scheme}: {selector} below 4.5:1: {low}"
+
+
+DOWNLOAD_TYPES = {".ipynb": {"application/x-ipynb+json", "application/json"}, ".py": {"text/x-python", "text/plain"}}
+
+
+def test_run_this_page_links_download_the_notebook_and_the_script(page, site_server, built_site):
+    # Every page with examples, both links, clicked as a reader would, under the project path.
+    server, site_url = site_server
+    with_examples = [md for md in nav_pages() if "```pycon" in (DOCS / md).read_text(encoding="utf-8")]
+    watch = PageWatch(page, site_url)
+    for md in with_examples:
+        page.goto(page_url(site_url, md))
+        links = page.locator(".run-this-page a[download]")
+        assert links.all_inner_texts() == ["notebook", "script"], md
+        for link, keyboard in zip(links.all(), (False, True)):
+            assert link.get_attribute("aria-label").startswith("Download this page as a"), md
+            with page.expect_download() as download:
+                if keyboard:  # reachable by keyboard too
+                    link.focus()
+                    page.keyboard.press("Enter")
+                else:
+                    link.click()
+            url = download.value.url
+            path = urlparse(url).path
+            assert path.startswith(f"{BASE_PATH}downloads/") and download.value.failure() is None, url
+            content_type = dict(server.content_types)[path]  # a download raises no "response" event
+            assert content_type.split(";")[0] in DOWNLOAD_TYPES[Path(path).suffix], (url, content_type)
+            assert download.value.suggested_filename == Path(path).name
+            saved = Path(download.value.path()).read_bytes()
+            assert saved == (built_site / "downloads" / download.value.suggested_filename).read_bytes(), md
+    watch.assert_clean("the download links")

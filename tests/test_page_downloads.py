@@ -1,0 +1,205 @@
+"""Each page's notebook and script, as the build writes them (scripts/page_downloads.py): they run.
+
+A page with ``pycon`` examples links to two files, its notebook and its script. Here both are
+taken from the built site and run:
+
+- the notebook with nbclient, in a Python kernel of this venv. Each code cell must hold the
+  page's next examples (so no example is lost), save the output the page shows, and print it
+  again when run, under the rules of the page tests (Sybil's NUMBER, ELLIPSIS and whitespace);
+- the script with ``python``, without a display (``MPLBACKEND=Agg``), in a process of its own.
+
+A kernel takes 1.6 s to start here, so each test worker starts one and clears its namespace
+(``%reset -f``) before each notebook, as the page tests share one interpreter per worker. The
+scripts run from scratch, so a page that leans on another page's names fails there.
+
+The page's examples are read with the parser the page tests use (the root conftest.py), not
+with the generator's, so the two are compared independently.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from sybil import Sybil
+from sybil.evaluators.doctest import OutputChecker
+
+from test_site import DOCS, html_path, parse
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES_WITH_EXAMPLES = sorted(p.name for p in DOCS.glob("*.md") if "```pycon" in p.read_text(encoding="utf-8"))
+FIGURE_REF = re.compile(r"!\[[^\]]+\]\((?:\.\./)*figures/[\w-]+\.svg\)")
+INLINE_MATHS = re.compile(r"\\\(.+?\\\)", re.S)
+
+
+def load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+page_downloads = load("page_downloads", ROOT / "scripts" / "page_downloads.py")
+pages_conftest = load("pages_conftest", ROOT / "conftest.py")  # the page tests' parser and flags
+
+
+def download(built_site: Path, md: str, suffix: str) -> Path:
+    name = "home" if md == "index.md" else md.removesuffix(".md")
+    return built_site / "downloads" / f"{name}.{suffix}"
+
+
+def page_examples(md: str):
+    """The page's examples (doctest.Example) as the page tests run them."""
+    return [region.parsed for region in Sybil(parsers=[pages_conftest.PyconParser()]).parse(DOCS / md)]
+
+
+def cells_tagged(book, tag: str) -> list:
+    return [cell for cell in book.cells if tag in cell.metadata.get("tags", [])]
+
+
+def pair_cells_with_examples(book, examples) -> list[tuple]:
+    """Each example cell with the page examples it holds, in order; fails if one is lost or changed."""
+    pairs, remaining = [], list(examples)
+    for cell in cells_tagged(book, "page-example"):
+        held, source = [], ""
+        while remaining and len(source) <= len(cell.source):
+            held.append(remaining.pop(0))
+            source += held[-1].source
+        assert source == cell.source + "\n", f"{cell.id} holds {cell.source!r}; the page's next examples are {source!r}"
+        assert not any(example.want for example in held[:-1]), f"{cell.id} hides the output of an example"
+        pairs.append((cell, held[-1].want))
+    assert not remaining, f"{len(remaining)} examples of the page are in no cell, from {remaining[0].source!r}"
+    return pairs
+
+
+def shown(outputs) -> str:
+    """What a cell printed, as an interactive prompt shows it: the text written, then the value."""
+    text = ""
+    for output in outputs:
+        if output.output_type == "stream" and output.name == "stdout":
+            text += output.text
+        elif output.output_type == "execute_result":
+            text += output.data["text/plain"] + "\n"
+    return text
+
+
+def check_outputs(pairs) -> list[str]:
+    """The cells whose output, run now, is not what the page shows (as the page tests compare)."""
+    checker = OutputChecker()
+    return [
+        f"{cell.id}: the page shows {want!r}, the notebook printed {shown(cell.outputs)!r}"
+        for cell, want in pairs
+        if not checker.check_output(want, shown(cell.outputs), pages_conftest.OPTIONFLAGS)
+    ]
+
+
+@pytest.fixture(scope="session")
+def kernel():
+    """A Python kernel of this venv, one per test worker."""
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel()
+    yield manager
+    manager.shutdown_kernel(now=True)
+
+
+def execute(book, kernel, folder: Path):
+    """The notebook run top to bottom in a cleared namespace, in ``folder``."""
+    book = copy.deepcopy(book)
+    fresh = nbformat.v4.new_code_cell(f"%reset -f\n%cd {folder}")
+    book.cells.insert(0, fresh)
+    NotebookClient(book, km=kernel, timeout=300).execute()
+    book.cells.remove(fresh)
+    return book
+
+
+@pytest.mark.parametrize("md", PAGES_WITH_EXAMPLES)
+def test_the_notebook_holds_the_page_and_prints_what_it_shows(md, built_site, kernel, tmp_path):
+    text = download(built_site, md, "ipynb").read_text(encoding="utf-8")
+    book = nbformat.reads(text, as_version=4)
+    nbformat.validate(book)  # as JupyterLab will read it
+    assert "pip install logloss_ref" in book.cells[0].source and "Generated from the page" in book.cells[0].source
+    page = (DOCS / md).read_text(encoding="utf-8")
+    markdown = "".join(cell.source for cell in book.cells if cell.cell_type == "markdown")
+    assert "\\(" not in markdown and len(re.findall(r"(?<!\$)\$(?!\$)[^$\n]+\$", markdown)) == len(INLINE_MATHS.findall(page))
+    assert markdown.count("$$") == page.count("$$")
+
+    pairs = pair_cells_with_examples(book, page_examples(md))
+    for cell, want in pairs:  # saved, so that the notebook reads well unrun
+        assert shown(cell.outputs) == want, f"{cell.id} saved {shown(cell.outputs)!r}, the page shows {want!r}"
+    figures = cells_tagged(book, "page-figure")
+    assert len(figures) == len(FIGURE_REF.findall(page))
+    assert all("image/svg+xml" in cell.outputs[0].data for cell in figures)
+
+    ran = execute(book, kernel, tmp_path)
+    assert not check_outputs(pair_cells_with_examples(ran, page_examples(md)))
+    for cell in cells_tagged(ran, "page-figure"):  # drawn again, and shown inline
+        assert any("image/png" in output.get("data", {}) for output in cell.outputs), cell.source
+
+
+@pytest.mark.parametrize("md", PAGES_WITH_EXAMPLES)
+def test_the_script_runs_and_saves_the_figures_beside_itself(md, built_site, tmp_path):
+    script = tmp_path / download(built_site, md, "py").name
+    script.write_bytes(download(built_site, md, "py").read_bytes())
+    first_lines = script.read_text(encoding="utf-8").splitlines()[:2]
+    assert "Generated from the page" in first_lines[0] and "pip install logloss_ref" in first_lines[1]
+    done = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env=os.environ | {"MPLBACKEND": "Agg"})
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr, done.stderr
+    figures = len(FIGURE_REF.findall((DOCS / md).read_text(encoding="utf-8")))
+    assert len(list(tmp_path.glob("*.png"))) == figures
+
+
+def test_every_page_with_examples_links_to_both_files(built_site):
+    with_files = {p.name for p in (built_site / "downloads").iterdir()}
+    assert with_files == {download(built_site, md, s).name for md in PAGES_WITH_EXAMPLES for s in ("ipynb", "py")}
+    for md in PAGES_WITH_EXAMPLES:
+        page = html_path(built_site, md)
+        links = [a for tag, a in parse(page).tags if tag == "a" and "download" in a]
+        assert [a["download"] for a in links] == [download(built_site, md, s).name for s in ("ipynb", "py")], md
+        for a in links:
+            assert (page.parent / a["href"]).resolve() == download(built_site, md, a["download"].rsplit(".", 1)[1]), md
+            assert a["aria-label"].startswith("Download this page as a"), md
+
+
+def test_a_changed_page_output_fails_the_check(built_site):
+    # The planted mismatch: the page now shows another number than the notebook prints (here its
+    # saved outputs stand for a run; they are what the library printed when the page was right).
+    book = nbformat.reads(download(built_site, "index.md", "ipynb").read_text(encoding="utf-8"), as_version=4)
+    examples = page_examples("index.md")
+    assert not check_outputs(pair_cells_with_examples(book, examples))
+    changed = next(example for example in examples if example.want)
+    changed.want = changed.want.replace("0.08361", "0.08461")
+    assert check_outputs(pair_cells_with_examples(book, examples))
+
+
+@pytest.mark.parametrize(("which", "message"), [(1, "the page's next examples"), (-1, "are in no cell")])
+def test_a_cell_dropped_by_the_generator_fails_the_check(built_site, which, message):
+    book = nbformat.reads(download(built_site, "loss-curves.md", "ipynb").read_text(encoding="utf-8"), as_version=4)
+    examples = page_examples("loss-curves.md")
+    pair_cells_with_examples(book, examples)
+    book.cells.remove(cells_tagged(book, "page-example")[which])
+    with pytest.raises(AssertionError, match=message):
+        pair_cells_with_examples(book, examples)
+
+
+def test_the_same_page_gives_the_same_bytes(built_site):
+    markdown = (DOCS / "loss-curves.md").read_text(encoding="utf-8")
+    svgs = {"loss-curves": (built_site / "figures" / "loss-curves.svg").read_bytes()}
+
+    def generate():
+        parts = page_downloads.page_parts(markdown, link=lambda target: f"https://example.org/{target}")
+        common = {"title": "t", "url": "https://example.org/", "version": "0", "functions": {"loss-curves": "fig_loss_curves"}}
+        return page_downloads.notebook(parts, svgs=svgs, **common), page_downloads.script(parts, filename="x.py", **common)
+
+    assert generate() == generate()
