@@ -13,8 +13,8 @@ from ._validation import (
     check_scalar,
 )
 from ._validation import check_binary_predictions, check_multiclass_predictions
-from .links import _sigmoid, _softmax
-from .losses import _logit_losses
+from .links import _sigmoid, _softmax, sigmoid
+from .losses import log_loss_from_logits, mse
 
 __all__ = [
     "cost_curve",
@@ -277,8 +277,8 @@ def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
     b : float, default=0.0
         The intercept, held fixed along the slice.
     cost : {"log_loss", "mse"}, default="log_loss"
-        ``"log_loss"`` is computed exactly from the logits; ``"mse"`` is the mean squared
-        error of the probabilities.
+        ``"log_loss"`` is `log_loss_from_logits` of the scores \(w x + b\), exact for any
+        score; ``"mse"`` is `mse` of the probabilities `sigmoid` gives them.
 
     Returns
     -------
@@ -301,10 +301,11 @@ def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
     y = _check_labels_for(x[:, None], y_true)
     w = check_finite_vector(slopes, "slopes")
     b = float(check_scalar(b, "b"))
-    z = np.outer(w, x) + b
+    scores = np.outer(w, x) + b  # one row per slope
+    # The library's own cost functions, one slope at a time: a change to either shows here too.
     if cost == "mse":
-        return np.mean(np.square(_sigmoid(z.reshape(-1)).reshape(z.shape) - y), axis=1)
-    return np.mean(_logit_losses(np.broadcast_to(y == 1, z.shape).reshape(-1), z.reshape(-1)).reshape(z.shape), axis=1)
+        return np.array([mse(y, sigmoid(z)) for z in scores])
+    return np.array([log_loss_from_logits(y, z) for z in scores])
 
 
 def _with_intercept(X: np.ndarray) -> np.ndarray:

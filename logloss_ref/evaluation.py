@@ -15,7 +15,7 @@ from ._validation import (
     check_sample_weight,
     check_scalar,
 )
-from .losses import log_loss
+from .losses import log_loss, mse
 
 __all__ = [
     "accuracy",
@@ -294,7 +294,7 @@ def brier_score(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
         squared = _squared_distance_to_one_hot(index, P)
     else:
         is_one, p, weights = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        squared = np.square(p - is_one)
+        return mse(is_one.astype(float), p, sample_weight=weights)  # with one column, the Brier score is the MSE
     if weights is None:
         return math.fsum(squared) / len(squared)
     return math.fsum(squared * weights) / math.fsum(weights)

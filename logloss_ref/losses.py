@@ -97,7 +97,12 @@ def mse(y_true, y_pred, *, sample_weight=None):
     yhat = check_finite_vector(y_pred, "y_pred")
     n = check_same_length(y_true=y, y_pred=yhat)
     w = check_sample_weight(sample_weight, n)
-    return _reduce(lambda sl: np.square(yhat[sl] - y[sl]), n, w, "mean")
+    return _reduce(lambda sl: _squared_errors(y[sl], yhat[sl]), n, w, "mean")
+
+
+def _squared_errors(y: np.ndarray, yhat: np.ndarray) -> np.ndarray:
+    """Per sample, the squared error of `mse` (the accumulator sums them by chunk)."""
+    return np.square(yhat - y)
 
 
 def corrected_probabilities(y_true, y_prob, *, labels=None):

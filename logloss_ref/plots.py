@@ -24,7 +24,7 @@ from .data import (
 )
 from .evaluation import binary_entropy, calibration_curve
 from .links import sigmoid
-from .losses import corrected_probabilities, log_loss
+from .losses import log_loss
 from .costs import cost_curve
 from .estimators import LinearRegression, LogisticRegression
 
@@ -154,8 +154,9 @@ def fig_loss_curves(table: CaseStudyTable | None = None) -> Figure:
     data = table if table is not None else case_study_table()
     p = np.linspace(0.001, 0.999, 500)
     fig, ax = _figure()
-    ax.plot(p, -np.log(p), color="C0", label="bought a jacket (y = 1): −log p")
-    ax.plot(p, -np.log1p(-p), color="C1", label="bought a cardigan (y = 0): −log(1 − p)")
+    for label, color, name in ((1, "C0", "bought a jacket (y = 1): −log p"),
+                               (0, "C1", "bought a cardigan (y = 0): −log(1 − p)")):
+        ax.plot(p, log_loss(np.full(p.shape, label), p, reduction="none"), color=color, label=name)
     losses = log_loss(data.y_true, data.y_prob, reduction="none")
     for label, color, marker in ((1, "C0", "o"), (0, "C1", "s")):
         mask = data.y_true == label
@@ -169,8 +170,7 @@ def fig_loss_curves(table: CaseStudyTable | None = None) -> Figure:
 def fig_worked_table(table: CaseStudyTable | None = None) -> Figure:
     """Each customer's −log(corrected probability), with their mean: the log loss."""
     data = table if table is not None else case_study_table()
-    corrected = corrected_probabilities(data.y_true, data.y_prob)
-    losses = -np.log(corrected)
+    losses = log_loss(data.y_true, data.y_prob, reduction="none")  # −log(corrected probability), each
     fig, ax = _figure(height=3.6)
     colors = ["C0" if label == 1 else "C1" for label in data.y_true]
     ax.bar(data.customer_ids, losses, color=colors)
@@ -222,7 +222,7 @@ def fig_baseline_vs_prevalence() -> Figure:
     share = np.linspace(0.0005, 0.9995, 999)
     fig, ax = _figure()
     ax.plot(share, [binary_entropy(s) for s in share], color="C0", label="predict the base rate: H(share)")
-    ax.axhline(np.log(2), color="C1", ls="--", label="predict 0.5 for everyone: ln 2")
+    ax.axhline(log_loss([0, 1], [0.5, 0.5]), color="C1", ls="--", label="predict 0.5 for everyone: ln 2")
     for s in (0.01, 0.1):
         ax.plot([s], [binary_entropy(s)], "o", color="C0")
         ax.annotate(f"{s:g} → {binary_entropy(s):.3f}", (s, binary_entropy(s)), xytext=(10, -4),

@@ -10,7 +10,7 @@ import numpy as np
 from ._validation import check_classes, check_multiclass_predictions, check_predictions
 from .evaluation import _class_entropy, _squared_distance_to_one_hot, binary_entropy
 from .links import _sigmoid, _softmax
-from .losses import _class_probability_losses, _logit_losses, _probability_losses, _score_losses
+from .losses import _class_probability_losses, _logit_losses, _probability_losses, _score_losses, _squared_errors
 
 __all__ = ["CalibrationBin", "LogLossAccumulator", "LogLossSummary"]
 
@@ -163,7 +163,7 @@ class LogLossAccumulator:
                 losses, p = _logit_losses(is_one, values), _sigmoid(values)
             else:
                 losses, p = _probability_losses(is_one, values), values
-            squared, correct = np.square(p - is_one), (p >= 0.5) == is_one
+            squared, correct = _squared_errors(is_one, p), (p >= 0.5) == is_one
         else:
             index, values, w, _ = check_multiclass_predictions(
                 y_true, y_prob, logits=logits, labels=self.classes, sample_weight=sample_weight
