@@ -27,6 +27,7 @@ from .data import (
 from .links import log_sigmoid, log_softmax, logit, sigmoid, softmax, softplus
 from .losses import EPS, corrected_probabilities, log_loss, log_loss_from_logits, mse
 from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary
+from .comparison import LogLossComparison, LogLossComparisonAccumulator, compare_log_loss
 from .costs import cost_curve, linear_predictor, log_loss_gradient, log_loss_hessian, log_loss_logits_gradient, mse_gradient
 from .estimators import ConvergenceWarning, LinearRegression, LogisticRegression
 
@@ -41,6 +42,8 @@ __all__ = [
     "Customers",
     "LinearRegression",
     "LogLossAccumulator",
+    "LogLossComparison",
+    "LogLossComparisonAccumulator",
     "LogLossSummary",
     "LogisticRegression",
     "NotFittedError",
@@ -50,6 +53,7 @@ __all__ = [
     "brier_score",
     "calibration_curve",
     "case_study_table",
+    "compare_log_loss",
     "d2_log_loss",
     "normalized_entropy",
     "corrected_probabilities",

@@ -25,7 +25,8 @@ from .data import (
 from .evaluation import binary_entropy, calibration_curve
 from .links import sigmoid
 from .losses import log_loss
-from .costs import cost_curve
+from .comparison import compare_log_loss
+from .costs import cost_curve, linear_predictor
 from .estimators import LinearRegression, LogisticRegression
 
 __all__ = [
@@ -45,6 +46,8 @@ __all__ = [
     "fig_worked_table",
     "fig_probability_triangle",
     "fig_three_product_regions",
+    "fig_paired_intervals",
+    "rival_scores",
 ]
 
 _COMMON = {
@@ -347,6 +350,44 @@ def fig_three_product_regions(customers: Customers | None = None) -> Figure:
     return fig
 
 
+def rival_scores(customers: Customers) -> tuple[np.ndarray, np.ndarray]:
+    """Two models' scores for the jacket customers: A, the model they were drawn from, and B, three quarters of A's.
+
+    B ranks the customers exactly as A does but is under-confident: its probabilities sit
+    closer to 0.5. Its log loss is higher by about 0.01, the gap "Is a lower log loss a
+    better model?" measures.
+    """
+    scores_a = linear_predictor(customers.X, customers.true_coef, customers.true_intercept)
+    return scores_a, 0.75 * scores_a
+
+
+def fig_paired_intervals(customers: Customers | None = None) -> Figure:
+    """The 95% interval of B − A against the number of customers, from paired and from separate scores.
+
+    ``customers`` defaults to ``make_customers(2_000_000, seed=1)``; the first n of them are
+    scored for n = 200, 2,000, ... 2,000,000.
+    """
+    data = customers if customers is not None else make_customers(2_000_000, seed=1)
+    sizes = [n for n in (200, 2_000, 20_000, 200_000, 2_000_000) if n <= len(data.y)]
+    scores_a, scores_b = rival_scores(data)
+    fig, ax = _figure(height=4.0)
+    for shift, color, marker, paired, name in ((0.96, "C1", "s", False, "separate scores: √(SE(A)² + SE(B)²)"),
+                                               (1.04, "C0", "o", True, "paired differences")):
+        for n in sizes:
+            result = compare_log_loss(data.y[:n], logits_a=scores_a[:n], logits_b=scores_b[:n])
+            half = result.interval[1] - result.difference  # z · SE, paired
+            if not paired:
+                half *= result.standard_error_unpaired / result.standard_error
+            ax.errorbar([n * shift], [result.difference], yerr=[[half], [half]], color=color, marker=marker, ms=5,
+                        capsize=3, lw=1.6, label=name if n == sizes[0] else None)
+    ax.axhline(0.0, color="C3", lw=1, ls="--")
+    ax.text(sizes[-1] * 1.3, 0.0, "no difference", color="C3", va="bottom", ha="right", fontsize=9)
+    ax.set(xscale="log", xlabel="customers scored", ylabel="log loss of B − log loss of A",
+           title="95% intervals of the difference")
+    ax.legend(loc="upper right", frameon=False, fontsize=9)
+    return fig
+
+
 #: Every figure of the site: file stem -> function. The build draws each one per theme.
 FIGURES = {
     "straight-line": fig_straight_line,
@@ -360,4 +401,5 @@ FIGURES = {
     "reliability": fig_reliability,
     "probability-triangle": fig_probability_triangle,
     "three-product-regions": fig_three_product_regions,
+    "paired-intervals": fig_paired_intervals,
 }

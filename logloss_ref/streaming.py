@@ -61,6 +61,90 @@ def _total(values: np.ndarray) -> float:
     return float(np.sum(values))
 
 
+_EDGES = np.linspace(0.0, 1.0, N_CALIBRATION_BINS + 1)
+
+
+def _calibration_bins(p: np.ndarray) -> np.ndarray:
+    """The bin of each probability, as ``calibration_curve(strategy="uniform")``: (edge_k, edge_k+1], the first closed.
+
+    The same as ``np.searchsorted(_EDGES[1:-1], p)``, in half the time: floor(10 p) is the bin
+    or next to it, and one comparison with each of its edges settles which.
+    """
+    guess = np.minimum((p * N_CALIBRATION_BINS).astype(np.intp), N_CALIBRATION_BINS - 1)
+    bins = guess - ((p <= _EDGES[guess]) & (guess > 0)) + ((p > _EDGES[guess + 1]) & (guess < N_CALIBRATION_BINS - 1))
+    return bins.astype(np.uint8)
+
+
+@dataclass
+class _Rows:
+    """A checked chunk: per sample, its weight and its weighted loss, squared error and so on."""
+
+    n: int
+    weight: np.ndarray | None  # None: every weight is 1
+    loss: np.ndarray  # times the weight
+    squared: np.ndarray  # times the weight
+    correct: np.ndarray  # bool
+    is_one: np.ndarray | None  # two classes
+    p: np.ndarray | None  # two classes: the probability of class 1
+    index: np.ndarray | None  # K classes: the class index
+
+
+def _bin_totals(bins: np.ndarray, rows: _Rows, groups: np.ndarray | None = None, n_groups: int = 1):
+    """Per calibration bin (and group): total weight, weighted probability, weight of class 1.
+
+    ``np.bincount`` sums each bin in order; the relative error is at most about n·1e-16 for a
+    chunk of n samples, far below the four decimals the calibration table shows.
+    """
+    key = bins if groups is None else groups * N_CALIBRATION_BINS + bins
+    size = N_CALIBRATION_BINS * n_groups
+    w = rows.weight
+    weight = np.bincount(key, weights=w, minlength=size).astype(np.float64)
+    probability = np.bincount(key, weights=rows.p if w is None else rows.p * w, minlength=size)
+    positive = np.bincount(key[rows.is_one], weights=None if w is None else w[rows.is_one], minlength=size).astype(np.float64)
+    if groups is None:
+        return weight, probability, positive
+    return (totals.reshape(n_groups, N_CALIBRATION_BINS) for totals in (weight, probability, positive))
+
+
+def _update_groups(accumulators: list, groups: np.ndarray, rows: _Rows) -> None:
+    """Add each row to the accumulator of its group (``accumulators[g]`` for ``groups == g``), in one pass.
+
+    Every sum is a ``np.bincount`` over the groups, so the rows are never sorted or copied per
+    group: segmenting a file by a hundred values costs little more than scoring it once.
+    """
+    n_groups = len(accumulators)
+    w = rows.weight
+    counts = np.bincount(groups, minlength=n_groups)
+    weight = counts.astype(np.float64) if w is None else np.bincount(groups, weights=w, minlength=n_groups)
+    loss = np.bincount(groups, weights=rows.loss, minlength=n_groups)
+    squared = np.bincount(groups, weights=rows.squared, minlength=n_groups)
+    correct = np.bincount(groups[rows.correct], weights=None if w is None else w[rows.correct], minlength=n_groups)
+    multiclass = rows.index is not None
+    if multiclass:
+        n_classes = len(accumulators[0].classes)
+        class_weight = np.bincount(groups * n_classes + rows.index, weights=w, minlength=n_groups * n_classes)
+        class_weight = class_weight.reshape(n_groups, n_classes)
+    else:
+        positive = np.bincount(groups[rows.is_one], weights=None if w is None else w[rows.is_one], minlength=n_groups)
+        bin_weight, bin_probability, bin_positive = _bin_totals(_calibration_bins(rows.p), rows, groups, n_groups)
+    for g in np.flatnonzero(counts):
+        accumulator = accumulators[g]
+        accumulator.n_samples += int(counts[g])
+        accumulator._weight.add(float(weight[g]))
+        accumulator._loss.add(float(loss[g]))
+        accumulator._squared_error.add(float(squared[g]))
+        accumulator._correct_weight.add(float(correct[g]))
+        if multiclass:
+            for sum_, total in zip(accumulator._class_weight, class_weight[g]):
+                sum_.add(float(total))
+            continue
+        accumulator._positive_weight.add(float(positive[g]))
+        for sums, totals in zip((accumulator._bin_weight, accumulator._bin_probability, accumulator._bin_positive),
+                                (bin_weight[g], bin_probability[g], bin_positive[g])):
+            for index in np.flatnonzero(totals):
+                sums[index].add(float(totals[index]))
+
+
 @dataclass(frozen=True)
 class CalibrationBin:
     """One bin of width 0.1 of the predicted probability."""
@@ -155,6 +239,11 @@ class LogLossAccumulator:
             For invalid labels, probabilities, logits or weights (as `log_loss`), or when
             neither or both of ``y_prob`` and ``logits`` are given.
         """
+        self._add(self._rows(y_true, y_prob, logits, sample_weight))
+        return self
+
+    def _rows(self, y_true, y_prob, logits, sample_weight) -> _Rows:
+        """Each sample's (weighted) contribution to the sums, after checking the inputs."""
         if y_prob is None and logits is None:
             raise ValueError("Give exactly one of y_prob and logits.")
         if self.classes is None:
@@ -163,7 +252,7 @@ class LogLossAccumulator:
                 losses, p = _logit_losses(is_one, values), _sigmoid(values)
             else:
                 losses, p = _probability_losses(is_one, values), values
-            squared, correct = _squared_errors(is_one, p), (p >= 0.5) == is_one
+            squared, correct, index = _squared_errors(is_one, p), (p >= 0.5) == is_one, None
         else:
             index, values, w, _ = check_multiclass_predictions(
                 y_true, y_prob, logits=logits, labels=self.classes, sample_weight=sample_weight
@@ -172,31 +261,30 @@ class LogLossAccumulator:
                 losses, P = _score_losses(index, values), _softmax(values)
             else:
                 losses, P = _class_probability_losses(index, values), values
-            squared, correct = _squared_distance_to_one_hot(index, P), np.argmax(P, axis=1) == index
-        n = len(values)
-        weights = np.ones(n) if w is None else w
-        losses = np.where(weights == 0, 0.0, losses)  # a zero weight drops even an infinite loss
+            squared, correct, is_one, p = _squared_distance_to_one_hot(index, P), np.argmax(P, axis=1) == index, None, None
+        if w is not None:
+            losses = np.where(w == 0, 0.0, losses) * w  # a zero weight drops even an infinite loss
+            squared = squared * w
+        return _Rows(len(values), w, losses, squared, correct, is_one, p, index)
 
-        self.n_samples += n
-        self._weight.add(_total(weights))
-        self._loss.add(_total(losses * weights))
-        self._squared_error.add(_total(squared * weights))
-        self._correct_weight.add(_total(weights[correct]))
+    def _add(self, rows: _Rows) -> None:
+        """Add a chunk's sums: NumPy's pairwise sums within the chunk, exact across chunks."""
+        w = rows.weight
+        self.n_samples += rows.n
+        self._weight.add(float(rows.n) if w is None else _total(w))
+        self._loss.add(_total(rows.loss))
+        self._squared_error.add(_total(rows.squared))
+        self._correct_weight.add(float(np.count_nonzero(rows.correct)) if w is None else _total(w[rows.correct]))
         if self.classes is not None:
-            for total, class_weight in zip(np.bincount(index, weights=weights, minlength=len(self.classes)),
+            for total, class_weight in zip(np.bincount(rows.index, weights=w, minlength=len(self.classes)),
                                            self._class_weight):
                 class_weight.add(float(total))
-            return self
-        self._positive_weight.add(_total(weights[is_one]))
-        # Bins as calibration_curve(strategy="uniform"): (edge_i, edge_i+1], the first closed.
-        bins = np.searchsorted(np.linspace(0.0, 1.0, N_CALIBRATION_BINS + 1)[1:-1], p)
-        for index, total in enumerate(np.bincount(bins, weights=weights, minlength=N_CALIBRATION_BINS)):
-            if total:
-                in_bin = bins == index
-                self._bin_weight[index].add(float(total))
-                self._bin_probability[index].add(_total(p[in_bin] * weights[in_bin]))
-                self._bin_positive[index].add(_total(weights[in_bin & is_one]))
-        return self
+            return
+        self._positive_weight.add(float(np.count_nonzero(rows.is_one)) if w is None else _total(w[rows.is_one]))
+        bins = _calibration_bins(rows.p)
+        for sums, totals in zip((self._bin_weight, self._bin_probability, self._bin_positive), _bin_totals(bins, rows)):
+            for index in np.flatnonzero(totals):
+                sums[index].add(float(totals[index]))
 
     def merge(self, other: LogLossAccumulator) -> LogLossAccumulator:
         """Add another accumulator's data to this one (exactly); returns ``self``."""

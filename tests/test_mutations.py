@@ -30,6 +30,8 @@ CONSTRUCTORS_NOT_PERTURBED = {
     "Customers": "a record built by make_customers and make_three_product_customers, which are checked",
     "LinearRegression": "builds an unfitted model; fit and predict are checked",
     "LogLossAccumulator": "builds an empty accumulator; update, merge and result are checked",
+    "LogLossComparison": "a record built by compare_log_loss and LogLossComparisonAccumulator.result, which are checked",
+    "LogLossComparisonAccumulator": "builds an empty accumulator; update, merge and result are checked",
     "LogLossSummary": "a record built by LogLossAccumulator.result; result and to_dict are checked",
     "LogisticRegression": "builds an unfitted model; fit, decision_function, predict_proba and predict are checked",
     "NotFittedError": "an exception type: no number to perturb",

@@ -79,6 +79,11 @@ def test_the_wheel_works_in_a_clean_venv_outside_the_checkout(dist, tmp_path):
 
     shown = run(venv / "bin" / "logloss-ref", "example", cwd=tmp_path).stdout
     assert shown.strip() == case_study_table().worked_table()
+    # Reading files needs the optional pyarrow; without it the command says how to get it.
+    (tmp_path / "p.csv").write_text("label,p\n1,0.9\n")
+    done = subprocess.run([venv / "bin" / "logloss-ref", "score", "p.csv", "--label", "label", "--prob", "p"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 2 and "pip install 'logloss_ref[cli]'" in done.stderr, done.stderr
 
     probe = (
         "import json, logloss_ref\n"
