@@ -133,10 +133,6 @@ class FigureDrawing:
         return svgs, drawn["functions"]
 
 
-def draw_figures() -> dict[str, bytes]:
-    return FigureDrawing().result()[0]
-
-
 def code_fingerprint(source: bytes) -> bytes:
     """The code of a module without its docstrings and comments (its AST), or the bytes if it does not parse.
 

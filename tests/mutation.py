@@ -296,8 +296,8 @@ def catch(twin: Twin) -> Catch | None:
 # The figures
 
 
-def draw_svg(draw: Callable) -> bytes:
-    """One figure as the site draws it (light palette), as SVG bytes."""
+def draw_svg(draw: Callable, theme: str = "light") -> bytes:
+    """One figure as the site draws it, as SVG bytes."""
     import io
 
     import matplotlib
@@ -305,7 +305,7 @@ def draw_svg(draw: Callable) -> bytes:
     from logloss_ref.plots import THEMES
 
     buffer = io.BytesIO()
-    with matplotlib.rc_context(THEMES["light"]):
+    with matplotlib.rc_context(THEMES[theme]):
         draw().savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import doctest
 import html.parser
-import importlib.util
 import re
 import subprocess
 import time
@@ -42,13 +41,6 @@ TUTORIAL_PAGES = [p for p in PAGES if p.relative_to(DOCS).as_posix() not in REFE
 NOT_EXAMPLE_NUMBERS = {"index.md": {"3.11"}}
 # Links that leave the site on purpose (citations); none are assets the page loads.
 EXTERNAL_LINKS_ALLOWED = {TORCH_BCE_URL, TORCH_BCE_LOGITS_URL, KERAS_BCE_URL, TORCH_CE_URL, KERAS_CCE_URL, KERAS_SCCE_URL}
-
-
-def load_hooks():
-    spec = importlib.util.spec_from_file_location("mkdocs_hooks", ROOT / "scripts" / "mkdocs_hooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class _Collector(html.parser.HTMLParser):
@@ -211,14 +203,6 @@ def test_comparison_table_is_generated_at_build(built_site):
     assert "comparison-table" not in text
     assert "<table>" in text and "PyTorch BCEWithLogitsLoss" in text and "<strong>36.0437</strong>" in text
     assert "multiclass-comparison-table" not in text and "PyTorch CrossEntropyLoss" in text and "Keras CategoricalCrossentropy" in text
-
-
-def test_figures_are_byte_identical_between_builds(built_site):
-    # The site's build drew them once; a second, independent drawing must give the same bytes.
-    again = load_hooks().draw_figures()
-    assert {p.name for p in (built_site / "figures").iterdir()} == set(again)
-    for name, svg in again.items():
-        assert (built_site / "figures" / name).read_bytes() == svg, f"{name} differs between two drawings"
 
 
 # --- numbers in prose -------------------------------------------------------------------
