@@ -45,6 +45,8 @@ KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 KATEX_RENDERER = ROOT / "scripts" / "katex_render.mjs"
 FIGURE_DRAWER = ROOT / "scripts" / "draw_figures.py"
 PAGE_DOWNLOADS = ROOT / "scripts" / "page_downloads.py"
+INTERACTIVE_DATA = ROOT / "scripts" / "interactive_data.py"
+INTERACTIVE = re.compile(r"<!-- interactive: (?P<name>[\w-]+) -->")
 DOWNLOADS = "downloads"  # the folder of the site that holds the page notebooks and scripts
 THEME_SUFFIX = {"light": "", "dark": "-dark"}
 
@@ -66,13 +68,17 @@ _SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")  # as the caller set it
 _downloads: dict[str, dict] = {}  # page src_uri -> its parts, title, URL and the two placeholder Files
 
 
-def load_page_downloads():
-    """scripts/page_downloads.py as it is on disk now (scripts/ is not a package; serve reloads it)."""
-    spec = importlib.util.spec_from_file_location("page_downloads", PAGE_DOWNLOADS)
+def load_script(name: str, path: Path):
+    """A module of scripts/ as it is on disk now (scripts/ is not a package; serve reloads it)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def load_page_downloads():
+    return load_script("page_downloads", PAGE_DOWNLOADS)
 
 
 page_downloads = load_page_downloads()
@@ -259,7 +265,23 @@ def on_page_markdown(markdown, page, config, files):
         markdown = markdown.replace(MULTICLASS_TABLE, comparison_markdown(multiclass_comparison_rows()))
     if page_downloads.PYCON_BLOCK.search(markdown):
         markdown = add_downloads(markdown, page, config, files)
+    if INTERACTIVE.search(markdown):
+        markdown = INTERACTIVE.sub(lambda m: interactive_figure(m["name"], page), markdown)
     return FIGURE_REF.sub(light_and_dark, markdown)
+
+
+def interactive_figure(name: str, page) -> str:
+    """The container of an interactive figure, holding its data as computed by the library now.
+
+    Hidden until its script (docs/assets/interactive/NAME.js) builds it, so that without
+    JavaScript the static figure above it is all there is.
+    """
+    figures = load_script("interactive_data", INTERACTIVE_DATA).FIGURES
+    if name not in figures:
+        raise PluginError(f"{page.file.src_uri}: no interactive figure named {name!r} in {INTERACTIVE_DATA.name}")
+    data = json.dumps(figures[name](), separators=(",", ":")).replace("</", "<\\/")
+    return (f'<div class="interactive" data-figure="{name}" hidden>'
+            f'<script type="application/json" class="interactive-data">{data}</script></div>')
 
 
 def on_env(env, config, files):

@@ -1,0 +1,36 @@
+"""What the interactive figures show, computed by logloss_ref when the site is built.
+
+The MkDocs hook puts each figure's data into its page as JSON, beside the static SVG, and the
+figure's script (docs/assets/interactive/NAME.js) only looks values up and draws them. So the
+numbers a reader sees come from the library; tests/test_interactive.py drives each figure in
+a browser and checks what it displays against the library called in the test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from logloss_ref import log_loss, log_loss_logits_gradient, logit
+
+EXTREMES = (1e-12, 1e-9, 1e-6, 1e-4, 1e-3)
+
+
+def probability_grid() -> np.ndarray:
+    """The probabilities a slider steps through: 0.01 to 0.99 by 0.01, and 1e-12 ... 1e-3 from either end."""
+    middle = [round(k / 100, 2) for k in range(1, 100)]
+    return np.array(sorted([*EXTREMES, *middle, *(1 - e for e in EXTREMES)]))
+
+
+def loss_curves() -> dict:
+    """For each probability p of a jacket: each class's cost and its gradient with respect to the score."""
+    p = probability_grid()
+    data = {"p": p.tolist(), "start": int(np.flatnonzero(p == 0.5)[0]), "loss": {}, "gradient": {}}
+    for label in (1, 0):
+        labels = np.full(len(p), label)
+        data["loss"][label] = log_loss(labels, p, reduction="none").tolist()
+        # d loss / d z for one sample is the gradient of the mean over a sample of one
+        data["gradient"][label] = [float(log_loss_logits_gradient([label], [logit(q)])[0]) for q in p]
+    return data
+
+
+FIGURES = {"loss-curves": loss_curves}

@@ -1,0 +1,194 @@
+"""The interactive figures in a browser: driven by keyboard, mouse and touch, checked against the library.
+
+Each figure's script only looks up data the build computed with logloss_ref; these tests set
+its controls (the extremes included), read what the page displays, and compare it with the
+library called here, to the digits shown. Planted defects (the script 1% off, the data stale)
+must fail the same check.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+import sys
+
+import pytest
+
+from logloss_ref import log_loss, log_loss_logits_gradient, logit
+# The browser set-up of test_browser: Debian's Chromium, the site served under its project path.
+from test_browser import (  # noqa: F401  (fixtures, found by pytest in this module's namespace)
+    SCREENSHOTS,
+    PageWatch,
+    browser_type_launch_args,
+    page_url,
+    serve,
+    set_palette,
+    site_server,
+    site_url,
+)
+from test_site import DOCS
+
+pytestmark = pytest.mark.browser
+
+_spec = importlib.util.spec_from_file_location("interactive_data", DOCS.parent / "scripts" / "interactive_data.py")
+interactive_data = importlib.util.module_from_spec(_spec)
+sys.modules["interactive_data"] = interactive_data
+_spec.loader.exec_module(interactive_data)
+GRID = interactive_data.probability_grid()
+FIGURE = ".interactive[data-figure='loss-curves']"
+
+
+def shown_number(text: str) -> tuple[float, float]:
+    """A displayed number and half a unit of its last digit (what the display can promise)."""
+    text = text.strip().replace("−", "-")
+    value = float(text)
+    mantissa, _, exponent = text.lower().partition("e")
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return value, 0.5 * 10.0 ** (-decimals + (int(exponent) if exponent else 0)) * (1 + 1e-9)
+
+
+def expected_p_text(p: float) -> str:
+    if p < 1e-3:
+        return f"{p:.0e}".replace("e-0", "e-")
+    if p > 1 - 1e-3:
+        return f"1 − {1 - p:.0e}".replace("e-0", "e-")
+    return f"{p:.2f}"
+
+
+def check_loss_curves(page, index: int) -> None:
+    """The figure shows grid point ``index``, and every number equals the library's at that p."""
+    p = float(GRID[index])
+    figure = page.locator(FIGURE)
+    assert figure.locator("input").input_value() == str(index)
+    assert figure.locator(".interactive-p").inner_text() == expected_p_text(p)
+    for label in (1, 0):
+        row = figure.locator(f"tr[data-label='{label}']")
+        loss, tolerance = shown_number(row.locator(".loss").inner_text())
+        assert abs(loss - log_loss([label], [p])) <= tolerance, (p, label, loss)
+        gradient, tolerance = shown_number(row.locator(".gradient").inner_text())
+        assert abs(gradient - float(log_loss_logits_gradient([label], [logit(p)])[0])) <= tolerance, (p, label, gradient)
+
+
+def set_index(page, index: int) -> None:
+    page.locator(f"{FIGURE} input").evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", index)
+
+
+@pytest.fixture
+def loss_curves(page, site_url):
+    watch = PageWatch(page, site_url)
+    page.goto(page_url(site_url, "loss-curves.md"))
+    page.locator(FIGURE).wait_for(state="visible")
+    yield page
+    watch.assert_clean("loss-curves.md")
+
+
+def test_it_starts_where_the_static_page_does_and_matches_the_library_everywhere(loss_curves):
+    page = loss_curves
+    start = int(list(GRID).index(0.5))
+    check_loss_curves(page, start)  # the page's prose: the curves cross at p = 0.5, at ln 2
+    assert not page.locator(".interactive-replaced img:visible").count()  # the static figure gives way
+    for index in range(len(GRID)):  # every position, the extremes 1e-12 and 1 - 1e-12 included
+        set_index(page, index)
+        check_loss_curves(page, index)
+
+
+def test_keyboard(loss_curves):
+    page = loss_curves
+    slider = page.locator(f"{FIGURE} input")
+    slider.focus()
+    page.keyboard.press("Home")
+    check_loss_curves(page, 0)
+    assert slider.get_attribute("aria-valuetext") == "p(jacket) = 1e-12"
+    page.keyboard.press("ArrowRight")
+    check_loss_curves(page, 1)
+    page.keyboard.press("End")
+    check_loss_curves(page, len(GRID) - 1)
+    page.keyboard.press("Tab")  # on to the reset button, which brings back the start
+    page.keyboard.press("Enter")
+    check_loss_curves(page, int(list(GRID).index(0.5)))
+
+
+def test_mouse_drag_on_the_curves(loss_curves):
+    page = loss_curves
+    box = page.locator(f"{FIGURE} svg").bounding_box()
+    scale = box["width"] / 640
+    at = lambda p: box["x"] + (52 + p * (640 - 52 - 16)) * scale  # noqa: E731  (the figure's own axis)
+    page.mouse.move(at(0.5), box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(at(0.2), box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    check_loss_curves(page, int(list(GRID).index(0.2)))
+
+
+def test_touch_at_phone_width(browser, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(page_url(site_url, "loss-curves.md"))
+    page.locator(FIGURE).wait_for(state="visible")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing overflows the page
+    box = page.locator(f"{FIGURE} svg").bounding_box()
+    scale = box["width"] / 640
+    page.touchscreen.tap(box["x"] + (52 + 0.8 * (640 - 52 - 16)) * scale, box["y"] + box["height"] / 2)
+    check_loss_curves(page, int(list(GRID).index(0.8)))
+    slider = page.locator(f"{FIGURE} input").bounding_box()
+    assert slider["height"] >= 44 and slider["width"] >= 300  # large enough for a finger
+    page.locator(FIGURE).screenshot(path=str(SCREENSHOTS / "interactive-loss-curves-phone.png"))
+    context.close()
+
+
+def test_without_javascript_the_static_figure_stays(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(page_url(site_url, "loss-curves.md"))
+    assert page.locator(FIGURE).is_hidden()
+    assert page.locator("article img[src*='figures/loss-curves']:visible").count() == 1
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_screenshots_in_both_palettes(loss_curves, scheme):
+    page = loss_curves
+    set_palette(page, scheme)
+    colour = page.locator(f"{FIGURE} .curve-1").evaluate("el => getComputedStyle(el).stroke")
+    assert colour == {"default": "rgb(21, 89, 176)", "slate": "rgb(127, 184, 245)"}[scheme]  # the palette's own
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(FIGURE).screenshot(path=str(SCREENSHOTS / f"interactive-loss-curves-{scheme}.png"))
+
+
+@pytest.mark.parametrize("defect", ["script", "data"])
+def test_a_planted_error_fails_the_check(page, built_site, tmp_path, defect):
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    if defect == "script":  # the JavaScript off by 1% in what it shows
+        script = site / "assets" / "interactive" / "loss-curves.js"
+        script.write_text(script.read_text().replace("fmt(data.loss[label][i])", "fmt(data.loss[label][i] * 1.01)"))
+    else:  # the data stale: computed by a library whose log loss was 1% higher
+        html = site / "loss-curves" / "index.html"
+        text = html.read_text()
+        data = re.search(r'class="interactive-data">(.*?)</script>', text, re.S)
+        stale = json.loads(data[1])
+        stale["loss"]["1"] = [v * 1.01 for v in stale["loss"]["1"]]
+        html.write_text(text.replace(data[1], json.dumps(stale)))
+    server, url = serve(site)
+    try:
+        page.goto(page_url(url, "loss-curves.md"))
+        page.locator(FIGURE).wait_for(state="visible")
+        set_index(page, int(list(GRID).index(0.4)))
+        with pytest.raises(AssertionError):
+            check_loss_curves(page, int(list(GRID).index(0.4)))
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_its_text_has_at_least_4_5_to_1_contrast(loss_curves, scheme):
+    from test_browser import CONTRAST_JS
+
+    set_palette(loss_curves, scheme)
+    for selector in (f"{FIGURE} label", f"{FIGURE} td", f"{FIGURE} .interactive-reset"):
+        measured = loss_curves.evaluate(CONTRAST_JS, selector)
+        assert measured, selector
+        low = [(round(ratio, 2), text) for ratio, text in measured if ratio < 4.5]
+        assert not low, f"{scheme}: {selector} below 4.5:1: {low}"
