@@ -34,3 +34,27 @@ def loss_curves() -> dict:
 
 
 FIGURES = {"loss-curves": loss_curves}
+
+
+def mse_against_log_loss() -> dict:
+    """Along the slice of the "Why not MSE" page: each slope's two costs and the size of their gradients in w.
+
+    Also the customers, so that the page can draw the sigmoid of the chosen slope over them.
+    """
+    from logloss_ref import cost_curve, log_loss_gradient, mse_gradient
+    from logloss_ref.plots import landscape_slice
+
+    slopes, b, x, y = landscape_slice()
+    slopes = slopes[::5]  # every 0.05 from -2 to 4
+    X = x[:, None]
+    return {
+        "slopes": slopes.tolist(), "b": float(b), "x": x.tolist(), "y": y.tolist(),
+        "start": int(np.argmin(np.abs(slopes + 1.0))),  # slope -1: the plateau the page describes
+        "cost": {"mse": cost_curve(x, y, slopes, b=b, cost="mse").tolist(),
+                 "log_loss": cost_curve(x, y, slopes, b=b, cost="log_loss").tolist()},
+        "gradient": {"mse": [abs(float(mse_gradient(X, y, [w], b)[0][0])) for w in slopes],
+                     "log_loss": [abs(float(log_loss_gradient(X, y, [w], b)[0][0])) for w in slopes]},
+    }
+
+
+FIGURES["mse-against-log-loss"] = mse_against_log_loss

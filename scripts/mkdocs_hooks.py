@@ -47,6 +47,8 @@ FIGURE_DRAWER = ROOT / "scripts" / "draw_figures.py"
 PAGE_DOWNLOADS = ROOT / "scripts" / "page_downloads.py"
 INTERACTIVE_DATA = ROOT / "scripts" / "interactive_data.py"
 INTERACTIVE = re.compile(r"<!-- interactive: (?P<name>[\w-]+) -->")
+DATA_SLOT = "interactive-data:{}"  # an interactive figure's JSON, filled in by on_post_page
+DATA_SLOT_RE = re.compile(r"interactive-data:(?P<name>[\w-]+)")
 DOWNLOADS = "downloads"  # the folder of the site that holds the page notebooks and scripts
 THEME_SUFFIX = {"light": "", "dark": "-dark"}
 
@@ -126,9 +128,9 @@ class FigureDrawing:
             for theme in THEME_SUFFIX
         ]
 
-    def result(self) -> tuple[dict[str, bytes], dict[str, str]]:
+    def result(self) -> tuple[dict[str, bytes], dict[str, str], dict]:
         """The SVG files keyed by file name, and the function drawing each figure (waits for the children)."""
-        svgs = {}
+        svgs, interactive = {}, {}
         for child in self.children:
             out, err = child.communicate()
             if child.returncode != 0:
@@ -136,7 +138,8 @@ class FigureDrawing:
             drawn = pickle.loads(out)
             for theme, theme_svgs in drawn["svgs"].items():
                 svgs |= {f"{stem}{THEME_SUFFIX[theme]}.svg": svg for stem, svg in theme_svgs.items()}
-        return svgs, drawn["functions"]
+            interactive |= drawn["interactive"]
+        return svgs, drawn["functions"], interactive
 
 
 def code_fingerprint(source: bytes) -> bytes:
@@ -158,9 +161,9 @@ def code_fingerprint(source: bytes) -> bytes:
 
 
 def library_fingerprint() -> str:
-    """A hash of the code the figures depend on: the package and the drawing script."""
+    """A hash of the code the figures depend on: the package, the drawing script, the interactive data."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "logloss_ref").rglob("*.py")) + [FIGURE_DRAWER]:
+    for path in sorted((ROOT / "logloss_ref").rglob("*.py")) + [FIGURE_DRAWER, INTERACTIVE_DATA]:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + code_fingerprint(path.read_bytes()))
     return digest.hexdigest()
 
@@ -271,23 +274,21 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def interactive_figure(name: str, page) -> str:
-    """The container of an interactive figure, holding its data as computed by the library now.
+    """The container of an interactive figure, with a slot for its data (filled by on_post_page).
 
-    Hidden until its script (docs/assets/interactive/NAME.js) builds it, so that without
-    JavaScript the static figure above it is all there is.
+    The data is computed by the library in the figure-drawing process (scripts/draw_figures.py
+    and scripts/interactive_data.py). The container stays hidden until its script
+    (docs/assets/interactive/NAME.js) builds it, so without JavaScript the static figure above
+    it is all there is.
     """
-    figures = load_script("interactive_data", INTERACTIVE_DATA).FIGURES
-    if name not in figures:
-        raise PluginError(f"{page.file.src_uri}: no interactive figure named {name!r} in {INTERACTIVE_DATA.name}")
-    data = json.dumps(figures[name](), separators=(",", ":")).replace("</", "<\\/")
     return (f'<div class="interactive" data-figure="{name}" hidden>'
-            f'<script type="application/json" class="interactive-data">{data}</script></div>')
+            f'<script type="application/json" class="interactive-data">{DATA_SLOT.format(name)}</script></div>')
 
 
 def on_env(env, config, files):
     # Every page is converted: the figures are needed now (static files are copied next).
     if "drawing" in _drawn:
-        _drawn["svgs"], _drawn["functions"] = _drawn.pop("drawing").result()
+        _drawn["svgs"], _drawn["functions"], _drawn["interactive"] = _drawn.pop("drawing").result()
     drawn = _drawn["svgs"]
     for stem, src_uri in _figures_used.items():
         if f"{stem}.svg" not in drawn:
@@ -337,7 +338,15 @@ def on_post_page(output, page, config):
     if unnamed not in output:
         raise PluginError("Material's search dialog markup changed: update on_post_page in scripts/mkdocs_hooks.py")
     output = output.replace(unnamed, f'{unnamed} aria-label="Search this site"', 1)
-    return SIZE_SLOT_RE.sub(lambda m: str(_figure_sizes[m["name"]][m["dim"]]), output)
+    output = SIZE_SLOT_RE.sub(lambda m: str(_figure_sizes[m["name"]][m["dim"]]), output)
+    return DATA_SLOT_RE.sub(lambda m: interactive_json(m["name"], page), output)
+
+
+def interactive_json(name: str, page) -> str:
+    data = _drawn["interactive"].get(name)
+    if data is None:
+        raise PluginError(f"{page.file.src_uri}: no interactive figure named {name!r} in {INTERACTIVE_DATA.name}")
+    return json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
 
 
 SERVE_POLL_SECONDS = 0.1

@@ -14,6 +14,7 @@ import re
 import shutil
 import sys
 
+import numpy as np
 import pytest
 
 from logloss_ref import log_loss, log_loss_logits_gradient, logit
@@ -112,6 +113,7 @@ def test_keyboard(loss_curves):
 
 def test_mouse_drag_on_the_curves(loss_curves):
     page = loss_curves
+    page.locator(f"{FIGURE} svg").scroll_into_view_if_needed()
     box = page.locator(f"{FIGURE} svg").bounding_box()
     scale = box["width"] / 640
     at = lambda p: box["x"] + (52 + p * (640 - 52 - 16)) * scale  # noqa: E731  (the figure's own axis)
@@ -192,3 +194,112 @@ def test_its_text_has_at_least_4_5_to_1_contrast(loss_curves, scheme):
         assert measured, selector
         low = [(round(ratio, 2), text) for ratio, text in measured if ratio < 4.5]
         assert not low, f"{scheme}: {selector} below 4.5:1: {low}"
+
+
+# --- MSE against log loss (why-not-mse.md) --------------------------------------------------------
+
+MSE_FIGURE = ".interactive[data-figure='mse-against-log-loss']"
+
+
+@pytest.fixture(scope="module")
+def landscape():
+    from logloss_ref.plots import landscape_slice
+
+    slopes, b, x, y = landscape_slice()
+    return slopes[::5], b, x, y
+
+
+def check_mse_figure(page, index: int, landscape, curve: bool = True) -> None:
+    from logloss_ref import cost_curve, log_loss_gradient, mse_gradient, sigmoid
+
+    slopes, b, x, y = landscape
+    w = float(slopes[index])
+    figure = page.locator(MSE_FIGURE)
+    assert figure.locator("input").input_value() == str(index)
+    assert figure.locator(".interactive-w").inner_text() == f"{w:.2f}"
+    gradients = {"mse": mse_gradient, "log_loss": log_loss_gradient}
+    for name in ("mse", "log_loss"):
+        row = figure.locator(f"tr[data-cost='{name}']")
+        cost, tolerance = shown_number(row.locator(".cost").inner_text())
+        assert abs(cost - float(cost_curve(x, y, [w], b=b, cost=name)[0])) <= tolerance, (w, name, cost)
+        size, tolerance = shown_number(row.locator(".gradient").inner_text())
+        assert abs(size - abs(float(gradients[name](x[:, None], y, [w], b)[0][0]))) <= tolerance, (w, name, size)
+    if curve:  # the one formula written in JavaScript: the drawn sigmoid, against the library's
+        points = figure.locator("polyline.curve-1").first.get_attribute("points")
+        xy = [tuple(map(float, point.split(","))) for point in points.split()]
+        drawn_x = [(px - 52) / (624 - 52) * 12 for px, _ in xy]
+        drawn_p = [(200 - py) / (200 - 14) * 1.2 - 0.1 for _, py in xy]
+        expected = sigmoid(w * np.array(drawn_x) + b)
+        # Points are drawn to 0.01 px: half of that in p, plus what half of it in x moves p.
+        tolerance = 0.005 * 1.2 / (200 - 14) + abs(w) * 0.25 * 0.005 * 12 / (624 - 52)
+        assert np.max(np.abs(np.array(drawn_p) - expected)) <= tolerance * (1 + 1e-6), w
+
+
+@pytest.fixture
+def mse_figure(page, site_url):
+    watch = PageWatch(page, site_url)
+    page.goto(page_url(site_url, "why-not-mse.md"))
+    page.locator(MSE_FIGURE).wait_for(state="visible")
+    yield page
+    watch.assert_clean("why-not-mse.md")
+
+
+def set_mse_index(page, index: int) -> None:
+    page.locator(f"{MSE_FIGURE} input").evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", index)
+
+
+def test_mse_figure_starts_at_the_page_s_plateau_and_matches_the_library_everywhere(mse_figure, landscape):
+    slopes = landscape[0]
+    start = int(np.argmin(np.abs(slopes + 1.0)))
+    check_mse_figure(mse_figure, start, landscape)  # slope -1: the flat MSE the page describes
+    for index in range(len(slopes)):  # both ends of the slope range included
+        set_mse_index(mse_figure, index)
+        check_mse_figure(mse_figure, index, landscape, curve=index % 10 == 0 or index == len(slopes) - 1)
+
+
+def test_mse_figure_by_keyboard_mouse_and_touch(mse_figure, landscape, browser, site_url):
+    page = mse_figure
+    slider = page.locator(f"{MSE_FIGURE} input")
+    slider.focus()
+    page.keyboard.press("End")
+    check_mse_figure(page, len(landscape[0]) - 1, landscape)
+    page.keyboard.press("Home")
+    check_mse_figure(page, 0, landscape)
+    assert slider.get_attribute("aria-valuetext") == "w = -2.00"
+    page.locator(f"{MSE_FIGURE} .interactive-values").scroll_into_view_if_needed()  # the whole chart in view
+    box = page.locator(f"{MSE_FIGURE} svg").bounding_box()
+    scale = box["width"] / 640
+    at = lambda w: box["x"] + (52 + (w + 2) / 6 * (318 - 52)) * scale  # noqa: E731  (the MSE panel's axis)
+    page.mouse.move(at(0.0), box["y"] + 320 * scale)
+    page.mouse.down()
+    page.mouse.move(at(1.0), box["y"] + 320 * scale, steps=4)
+    page.mouse.up()
+    check_mse_figure(page, int(np.argmin(np.abs(landscape[0] - 1.0))), landscape)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True).new_page()
+    phone.goto(page_url(site_url, "why-not-mse.md"))
+    phone.locator(MSE_FIGURE).wait_for(state="visible")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.locator(f"{MSE_FIGURE} .interactive-values").scroll_into_view_if_needed()
+    box = phone.locator(f"{MSE_FIGURE} svg").bounding_box()
+    scale = box["width"] / 640
+    phone.touchscreen.tap(box["x"] + (52 + (2.0 + 2) / 6 * (318 - 52)) * scale, box["y"] + 320 * scale)
+    check_mse_figure(phone, int(np.argmin(np.abs(landscape[0] - 2.0))), landscape)
+    phone.locator(MSE_FIGURE).screenshot(path=str(SCREENSHOTS / "interactive-mse-against-log-loss-phone.png"))
+    phone.context.close()
+
+
+def test_mse_figure_with_its_sigmoid_1_percent_off_fails_the_check(page, built_site, tmp_path, landscape):
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    script = site / "assets" / "interactive" / "mse-against-log-loss.js"
+    script.write_text(script.read_text().replace("sigmoid(w * x + data.b)", "sigmoid(1.01 * w * x + data.b)"))
+    server, url = serve(site)
+    try:
+        page.goto(page_url(url, "why-not-mse.md"))
+        page.locator(MSE_FIGURE).wait_for(state="visible")
+        index = int(np.argmin(np.abs(landscape[0] - 1.0)))
+        set_mse_index(page, index)
+        with pytest.raises(AssertionError):
+            check_mse_figure(page, index, landscape)
+    finally:
+        server.shutdown()
