@@ -3,8 +3,8 @@
 Each ``>>>`` example is one test, reported with its page and line. Floats compare to the
 digits written (NUMBER); the examples of one page share a namespace, top to bottom.
 
-Under pytest-xdist (``--dist loadscope``) a page's examples stay on one worker; the notebook, script
-and mutation tests, the slowest, are spread one by one instead (``pytest_xdist_make_scheduler``).
+Under pytest-xdist (``--dist loadscope``) a page's examples stay on one worker; the notebook, script,
+mutation and interactive-figure tests, the slowest, are spread one by one instead (``pytest_xdist_make_scheduler``).
 """
 
 from doctest import ELLIPSIS, NORMALIZE_WHITESPACE
@@ -46,7 +46,7 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid: str) -> str:
             # Each page's notebook or script test is a unit of its own; loadscope would put the
             # whole module, a kernel start and a run per page, on a single worker.
-            if nodeid.startswith(("tests/test_page_downloads.py::", "tests/test_mutations.py::")):
+            if nodeid.startswith(("tests/test_page_downloads.py::", "tests/test_mutations.py::", "tests/test_interactive.py::")):
                 return nodeid
             return super()._split_scope(nodeid)
 

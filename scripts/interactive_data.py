@@ -58,3 +58,23 @@ def mse_against_log_loss() -> dict:
 
 
 FIGURES["mse-against-log-loss"] = mse_against_log_loss
+
+
+def worked_table() -> dict:
+    """The ten customers of the worked table, and for each probability a slider offers, what each
+    class's customer gets: the corrected probability and its log (minus the per-sample loss)."""
+    from logloss_ref import case_study_table, corrected_probabilities
+
+    table = case_study_table()
+    p = probability_grid()
+    data = {"p": p.tolist(), "customers": list(table.customer_ids), "y": table.y_true.tolist(),
+            "start": [int(np.flatnonzero(np.isclose(p, q, rtol=0, atol=1e-12))[0]) for q in table.y_prob],
+            "corrected": {}, "log": {}}
+    for label in (1, 0):
+        labels = np.full(len(p), label)
+        data["corrected"][label] = corrected_probabilities(labels, p).tolist()
+        data["log"][label] = (-log_loss(labels, p, reduction="none")).tolist()
+    return data
+
+
+FIGURES["worked-table"] = worked_table

@@ -330,10 +330,10 @@ CONTRAST_JS = """
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_small_text_has_at_least_4_5_to_1_contrast(page, site_url, scheme):
     # The spots where Material's defaults fell short: doctest output, code comments, the footer.
-    page.goto(page_url(site_url, "log-loss.md"))
+    page.goto(page_url(site_url, "why-not-mse.md"))
     set_palette(page, scheme)
-    for selector in (".highlight .go", ".highlight .c1", ".md-copyright", ".md-footer__direction", "article p",
-                     ".run-this-page a"):
+    for selector in (".highlight .go", ".highlight .c1", ".highlight .ow", ".highlight .o", ".md-copyright",
+                     ".md-footer__direction", "article p", ".run-this-page a"):
         measured = page.evaluate(CONTRAST_JS, selector)
         assert measured, f"nothing matched {selector}"
         low = [(round(ratio, 2), text) for ratio, text in measured if ratio < 4.5]

@@ -303,3 +303,137 @@ def test_mse_figure_with_its_sigmoid_1_percent_off_fails_the_check(page, built_s
             check_mse_figure(page, index, landscape)
     finally:
         server.shutdown()
+
+
+# --- the worked table (log-loss.md) ---------------------------------------------------------------
+
+TABLE_FIGURE = ".interactive[data-figure='worked-table']"
+
+
+def check_worked_table(page, indices: list[int]) -> None:
+    from logloss_ref import case_study_table, corrected_probabilities
+
+    y = case_study_table().y_true
+    p = GRID[indices]
+    figure = page.locator(TABLE_FIGURE)
+    corrected = corrected_probabilities(y, p)
+    logs = -log_loss(y, p, reduction="none")
+    for k, index in enumerate(indices):
+        row = figure.locator(f"tr[data-row='{k}']")
+        assert row.locator("input").input_value() == str(index)
+        assert row.locator("output").inner_text() == expected_p_text(float(p[k]))
+        shown_corrected = row.locator(".corrected").inner_text()
+        if "−" in shown_corrected or "e" in shown_corrected:
+            assert shown_corrected == expected_p_text(float(corrected[k])), (k, shown_corrected)
+        else:
+            value, tolerance = shown_number(shown_corrected)
+            assert abs(value - corrected[k]) <= tolerance, (k, value)
+        value, tolerance = shown_number(row.locator(".log").inner_text())
+        assert abs(value - logs[k]) <= tolerance, (k, value)
+    value, tolerance = shown_number(figure.locator(".log-loss").inner_text())
+    assert abs(value - log_loss(y, p)) <= tolerance, value
+    value, tolerance = shown_number(figure.locator(".mean-log").inner_text())
+    assert abs(value + log_loss(y, p)) <= tolerance, value
+
+
+def case_study_indices() -> list[int]:
+    from logloss_ref import case_study_table
+
+    return [int(np.flatnonzero(np.isclose(GRID, q, rtol=0, atol=1e-12))[0]) for q in case_study_table().y_prob]
+
+
+@pytest.fixture
+def worked_table(page, site_url):
+    watch = PageWatch(page, site_url)
+    page.goto(page_url(site_url, "log-loss.md"))
+    page.locator(TABLE_FIGURE).wait_for(state="visible")
+    yield page
+    watch.assert_clean("log-loss.md")
+
+
+def set_row(page, k: int, index: int) -> None:
+    page.locator(f"{TABLE_FIGURE} tr[data-row='{k}'] input").evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", index)
+
+
+def test_the_table_starts_at_the_case_study_and_matches_the_library(worked_table):
+    page = worked_table
+    indices = case_study_indices()
+    check_worked_table(page, indices)  # the page's own table: log loss 0.4545
+    rng = np.random.default_rng(0)
+    for index in [0, len(GRID) - 1, *rng.integers(0, len(GRID), 10)]:  # the extremes, and some others
+        k = int(rng.integers(0, 10))
+        set_row(page, k, int(index))
+        indices[k] = int(index)
+        check_worked_table(page, indices)
+    page.locator(f"{TABLE_FIGURE} .interactive-reset").click()
+    check_worked_table(page, case_study_indices())
+
+
+def test_the_table_by_keyboard_and_mouse(worked_table):
+    page = worked_table
+    indices = case_study_indices()
+    slider = page.locator(f"{TABLE_FIGURE} tr[data-row='8'] input")  # ID9, the costly miss
+    slider.focus()
+    page.keyboard.press("End")
+    indices[8] = len(GRID) - 1
+    check_worked_table(page, indices)
+    assert slider.get_attribute("aria-valuetext") == "1 − 1e-12"
+    page.keyboard.press("Tab")  # on to the next customer's slider
+    page.keyboard.press("Home")
+    indices[9] = 0
+    check_worked_table(page, indices)
+    row = page.locator(f"{TABLE_FIGURE} tr[data-row='0'] input")
+    row.scroll_into_view_if_needed()
+    box = row.bounding_box()
+    page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)  # the slider's left end
+    indices[0] = 0
+    check_worked_table(page, indices)
+
+
+def test_the_table_by_touch_at_phone_width(browser, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(page_url(site_url, "log-loss.md"))
+    page.locator(TABLE_FIGURE).wait_for(state="visible")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    row = page.locator(f"{TABLE_FIGURE} tr[data-row='5'] input")
+    row.scroll_into_view_if_needed()
+    box = row.bounding_box()
+    assert box["height"] >= 44
+    page.touchscreen.tap(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)  # its right end
+    indices = case_study_indices()
+    indices[5] = len(GRID) - 1
+    check_worked_table(page, indices)
+    page.locator(TABLE_FIGURE).screenshot(path=str(SCREENSHOTS / "interactive-worked-table-phone.png"))
+    context.close()
+
+
+def test_the_table_with_its_mean_1_percent_off_fails_the_check(page, built_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    script = site / "assets" / "interactive" / "worked-table.js"
+    script.write_text(script.read_text().replace("const mean = sum / n;", "const mean = 1.01 * sum / n;"))
+    server, url = serve(site)
+    try:
+        page.goto(page_url(url, "log-loss.md"))
+        page.locator(TABLE_FIGURE).wait_for(state="visible")
+        with pytest.raises(AssertionError):
+            check_worked_table(page, case_study_indices())
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("md, figure", [("why-not-mse.md", MSE_FIGURE), ("log-loss.md", TABLE_FIGURE)])
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_the_other_figures_in_both_palettes(page, site_url, md, figure, scheme):
+    from test_browser import CONTRAST_JS
+
+    page.goto(page_url(site_url, md))
+    page.locator(figure).wait_for(state="visible")
+    set_palette(page, scheme)
+    for selector in (f"{figure} th", f"{figure} td", f"{figure} .interactive-reset"):
+        low = [(round(r, 2), t) for r, t in page.evaluate(CONTRAST_JS, selector) if r < 4.5]
+        assert not low, f"{scheme}: {selector} below 4.5:1: {low}"
+    name = figure.split("'")[1]
+    page.locator(figure).screenshot(path=str(SCREENSHOTS / f"interactive-{name}-{scheme}.png"))
