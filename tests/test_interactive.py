@@ -8,6 +8,7 @@ must fail the same check.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import re
@@ -41,6 +42,27 @@ GRID = interactive_data.probability_grid()
 FIGURE = ".interactive[data-figure='loss-curves']"
 
 
+@contextlib.contextmanager
+def planted(built_site, tmp_path, page, md: str, figure: str, edit):
+    """The page of a copy of the built site, served, after ``edit(site)`` planted a defect in it."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    edit(site)
+    server, url = serve(site)
+    try:
+        page.goto(page_url(url, md))
+        page.locator(figure).wait_for(state="visible")
+        yield page
+    finally:
+        server.shutdown()
+
+
+def replace_in(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {path.name}: update the planted defect"
+    path.write_text(text.replace(old, new))
+
+
 def shown_number(text: str) -> tuple[float, float]:
     """A displayed number and half a unit of its last digit (what the display can promise)."""
     text = text.strip().replace("−", "-")
@@ -72,17 +94,27 @@ def check_loss_curves(page, index: int) -> None:
         assert abs(gradient - float(log_loss_logits_gradient([label], [logit(p)])[0])) <= tolerance, (p, label, gradient)
 
 
+def set_slider(page, selector: str, index: int) -> None:
+    """Move a slider to a position, as a drag would (the value, then an input event)."""
+    page.locator(selector).evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", index)
+
+
 def set_index(page, index: int) -> None:
-    page.locator(f"{FIGURE} input").evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", index)
+    set_slider(page, f"{FIGURE} input", index)
+
+
+def opened(page, site_url, md: str, figure: str):
+    """The page with its interactive figure built; afterwards, nothing failed or left the host."""
+    watch = PageWatch(page, site_url)
+    page.goto(page_url(site_url, md))
+    page.locator(figure).wait_for(state="visible")
+    yield page
+    watch.assert_clean(md)
 
 
 @pytest.fixture
 def loss_curves(page, site_url):
-    watch = PageWatch(page, site_url)
-    page.goto(page_url(site_url, "loss-curves.md"))
-    page.locator(FIGURE).wait_for(state="visible")
-    yield page
-    watch.assert_clean("loss-curves.md")
+    yield from opened(page, site_url, "loss-curves.md", FIGURE)
 
 
 def test_it_starts_where_the_static_page_does_and_matches_the_library_everywhere(loss_curves):
@@ -161,27 +193,22 @@ def test_screenshots_in_both_palettes(loss_curves, scheme):
 
 @pytest.mark.parametrize("defect", ["script", "data"])
 def test_a_planted_error_fails_the_check(page, built_site, tmp_path, defect):
-    site = tmp_path / "site"
-    shutil.copytree(built_site, site)
-    if defect == "script":  # the JavaScript off by 1% in what it shows
-        script = site / "assets" / "interactive" / "loss-curves.js"
-        script.write_text(script.read_text().replace("fmt(data.loss[label][i])", "fmt(data.loss[label][i] * 1.01)"))
-    else:  # the data stale: computed by a library whose log loss was 1% higher
+    def edit(site):
+        if defect == "script":  # the JavaScript off by 1% in what it shows
+            replace_in(site / "assets" / "interactive" / "loss-curves.js", "fmt(data.loss[label][i])", "fmt(data.loss[label][i] * 1.01)")
+            return
+        # the data stale: computed by a library whose log loss was 1% higher
         html = site / "loss-curves" / "index.html"
-        text = html.read_text()
-        data = re.search(r'class="interactive-data">(.*?)</script>', text, re.S)
-        stale = json.loads(data[1])
+        data = re.search(r'class="interactive-data">(.*?)</script>', html.read_text(), re.S)[1]
+        stale = json.loads(data)
         stale["loss"]["1"] = [v * 1.01 for v in stale["loss"]["1"]]
-        html.write_text(text.replace(data[1], json.dumps(stale)))
-    server, url = serve(site)
-    try:
-        page.goto(page_url(url, "loss-curves.md"))
-        page.locator(FIGURE).wait_for(state="visible")
-        set_index(page, int(list(GRID).index(0.4)))
+        replace_in(html, data, json.dumps(stale))
+
+    index = int(list(GRID).index(0.4))
+    with planted(built_site, tmp_path, page, "loss-curves.md", FIGURE, edit):
+        set_index(page, index)
         with pytest.raises(AssertionError):
-            check_loss_curves(page, int(list(GRID).index(0.4)))
-    finally:
-        server.shutdown()
+            check_loss_curves(page, index)
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
@@ -237,15 +264,11 @@ def check_mse_figure(page, index: int, landscape, curve: bool = True) -> None:
 
 @pytest.fixture
 def mse_figure(page, site_url):
-    watch = PageWatch(page, site_url)
-    page.goto(page_url(site_url, "why-not-mse.md"))
-    page.locator(MSE_FIGURE).wait_for(state="visible")
-    yield page
-    watch.assert_clean("why-not-mse.md")
+    yield from opened(page, site_url, "why-not-mse.md", MSE_FIGURE)
 
 
 def set_mse_index(page, index: int) -> None:
-    page.locator(f"{MSE_FIGURE} input").evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", index)
+    set_slider(page, f"{MSE_FIGURE} input", index)
 
 
 def test_mse_figure_starts_at_the_page_s_plateau_and_matches_the_library_everywhere(mse_figure, landscape):
@@ -289,20 +312,14 @@ def test_mse_figure_by_keyboard_mouse_and_touch(mse_figure, landscape, browser, 
 
 
 def test_mse_figure_with_its_sigmoid_1_percent_off_fails_the_check(page, built_site, tmp_path, landscape):
-    site = tmp_path / "site"
-    shutil.copytree(built_site, site)
-    script = site / "assets" / "interactive" / "mse-against-log-loss.js"
-    script.write_text(script.read_text().replace("sigmoid(w * x + data.b)", "sigmoid(1.01 * w * x + data.b)"))
-    server, url = serve(site)
-    try:
-        page.goto(page_url(url, "why-not-mse.md"))
-        page.locator(MSE_FIGURE).wait_for(state="visible")
-        index = int(np.argmin(np.abs(landscape[0] - 1.0)))
+    def edit(site):
+        replace_in(site / "assets" / "interactive" / "mse-against-log-loss.js", "sigmoid(w * x + data.b)", "sigmoid(1.01 * w * x + data.b)")
+
+    index = int(np.argmin(np.abs(landscape[0] - 1.0)))
+    with planted(built_site, tmp_path, page, "why-not-mse.md", MSE_FIGURE, edit):
         set_mse_index(page, index)
         with pytest.raises(AssertionError):
             check_mse_figure(page, index, landscape)
-    finally:
-        server.shutdown()
 
 
 # --- the worked table (log-loss.md) ---------------------------------------------------------------
@@ -344,16 +361,11 @@ def case_study_indices() -> list[int]:
 
 @pytest.fixture
 def worked_table(page, site_url):
-    watch = PageWatch(page, site_url)
-    page.goto(page_url(site_url, "log-loss.md"))
-    page.locator(TABLE_FIGURE).wait_for(state="visible")
-    yield page
-    watch.assert_clean("log-loss.md")
+    yield from opened(page, site_url, "log-loss.md", TABLE_FIGURE)
 
 
 def set_row(page, k: int, index: int) -> None:
-    page.locator(f"{TABLE_FIGURE} tr[data-row='{k}'] input").evaluate(
-        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", index)
+    set_slider(page, f"{TABLE_FIGURE} tr[data-row='{k}'] input", index)
 
 
 def test_the_table_starts_at_the_case_study_and_matches_the_library(worked_table):
@@ -410,18 +422,12 @@ def test_the_table_by_touch_at_phone_width(browser, site_url):
 
 
 def test_the_table_with_its_mean_1_percent_off_fails_the_check(page, built_site, tmp_path):
-    site = tmp_path / "site"
-    shutil.copytree(built_site, site)
-    script = site / "assets" / "interactive" / "worked-table.js"
-    script.write_text(script.read_text().replace("const mean = sum / n;", "const mean = 1.01 * sum / n;"))
-    server, url = serve(site)
-    try:
-        page.goto(page_url(url, "log-loss.md"))
-        page.locator(TABLE_FIGURE).wait_for(state="visible")
+    def edit(site):
+        replace_in(site / "assets" / "interactive" / "worked-table.js", "const mean = sum / n;", "const mean = 1.01 * sum / n;")
+
+    with planted(built_site, tmp_path, page, "log-loss.md", TABLE_FIGURE, edit):
         with pytest.raises(AssertionError):
             check_worked_table(page, case_study_indices())
-    finally:
-        server.shutdown()
 
 
 @pytest.mark.parametrize("md, figure", [("why-not-mse.md", MSE_FIGURE), ("log-loss.md", TABLE_FIGURE)])

@@ -1,21 +1,13 @@
 // The two loss curves, live: move p(jacket) and read each class's cost and its gradient.
 // Every number shown is looked up in the data the build computed with logloss_ref.
 (() => {
-  const root = document.querySelector('.interactive[data-figure="loss-curves"]');
-  if (!root) return;
-  const data = JSON.parse(root.querySelector('script.interactive-data').textContent);
+  const fig = window.interactiveFigure, found = fig.figure('loss-curves');
+  if (!found) return;
+  const { root, data } = found;
   const W = 640, H = 300, left = 52, right = 16, top = 12, bottom = 40, yMax = 5;
   const x = (p) => left + p * (W - left - right);
   const y = (v) => top + (1 - Math.min(v, yMax) / yMax) * (H - top - bottom);
-  const svgNS = 'http://www.w3.org/2000/svg';
-  const el = (name, attrs, parent) => {
-    const node = document.createElementNS(svgNS, name);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    parent.appendChild(node);
-    return node;
-  };
-  const fmt = (v) => (v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toFixed(4));
-  const fmtP = (p) => (p < 1e-3 || p > 1 - 1e-3 ? (p < 0.5 ? p.toExponential(0) : `1 − ${(1 - p).toExponential(0)}`) : p.toFixed(2));
+  const el = fig.svg, fmt = fig.number, fmtP = fig.probability;
 
   root.innerHTML = `
     <label class="interactive-control">p(jacket), the predicted probability of a jacket:
@@ -57,17 +49,9 @@
       row.querySelector('.gradient').textContent = fmt(data.gradient[label][i]);
     }
   };
-  const nearest = (p) => data.p.reduce((best, q, i) => (Math.abs(q - p) < Math.abs(data.p[best] - p) ? i : best), 0);
-  const fromPointer = (event) => {
-    const box = svg.getBoundingClientRect();
-    const p = ((event.clientX - box.left) / box.width * W - left) / (W - left - right);
-    show(nearest(Math.min(1, Math.max(0, p))));
-  };
+  fig.drag(svg, W, H, (px) => show(fig.nearest(data.p, Math.min(1, Math.max(0, (px - left) / (W - left - right))))));
   slider.addEventListener('input', () => show(Number(slider.value)));
-  svg.addEventListener('pointerdown', (event) => { svg.setPointerCapture(event.pointerId); fromPointer(event); });
-  svg.addEventListener('pointermove', (event) => { if (svg.hasPointerCapture(event.pointerId)) fromPointer(event); });
   root.querySelector('.interactive-reset').addEventListener('click', () => show(data.start));
   show(data.start);
-  root.hidden = false;
-  root.previousElementSibling?.classList.add('interactive-replaced');  // the static figure, kept for print
+  fig.reveal(root);
 })();

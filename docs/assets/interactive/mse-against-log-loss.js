@@ -2,17 +2,10 @@
 // the size of their gradients. Costs and gradients are looked up in data computed with
 // logloss_ref at build time; only the drawn sigmoid curve is computed here.
 (() => {
-  const root = document.querySelector('.interactive[data-figure="mse-against-log-loss"]');
-  if (!root) return;
-  const data = JSON.parse(root.querySelector('script.interactive-data').textContent);
-  const svgNS = 'http://www.w3.org/2000/svg';
-  const el = (name, attrs, parent) => {
-    const node = document.createElementNS(svgNS, name);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    parent.appendChild(node);
-    return node;
-  };
-  const fmt = (v) => (v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toFixed(4));
+  const fig = window.interactiveFigure, found = fig.figure('mse-against-log-loss');
+  if (!found) return;
+  const { root, data } = found;
+  const el = fig.svg, fmt = fig.number;
   const sigmoid = (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
   const W = 640, H = 420;
   // Three panels: the customers and the model (top), each cost against the slope (bottom).
@@ -72,19 +65,13 @@
       row.querySelector('.gradient').textContent = fmt(data.gradient[name][i]);
     }
   };
-  const nearest = (w) => data.slopes.reduce((best, s, i) => (Math.abs(s - w) < Math.abs(data.slopes[best] - w) ? i : best), 0);
-  const fromPointer = (event) => {
-    const box = svg.getBoundingClientRect();
-    const x = (event.clientX - box.left) / box.width * W, y = (event.clientY - box.top) / box.height * H;
+  fig.drag(svg, W, H, (x, y) => {
     if (y < panels.mse.y0 - 10) return;  // the cost panels set the slope
     const p = x < (panels.mse.x1 + panels.log_loss.x0) / 2 ? panels.mse : panels.log_loss;
-    show(nearest(p.xMin + (x - p.x0) / (p.x1 - p.x0) * (p.xMax - p.xMin)));
-  };
+    show(fig.nearest(data.slopes, p.xMin + (x - p.x0) / (p.x1 - p.x0) * (p.xMax - p.xMin)));
+  });
   slider.addEventListener('input', () => show(Number(slider.value)));
-  svg.addEventListener('pointerdown', (event) => { svg.setPointerCapture(event.pointerId); fromPointer(event); });
-  svg.addEventListener('pointermove', (event) => { if (svg.hasPointerCapture(event.pointerId)) fromPointer(event); });
   root.querySelector('.interactive-reset').addEventListener('click', () => show(data.start));
   show(data.start);
-  root.hidden = false;
-  root.previousElementSibling?.classList.add('interactive-replaced');
+  fig.reveal(root);
 })();

@@ -3,19 +3,11 @@
 // are looked up in data computed with logloss_ref at build time; the mean of the ten logs is
 // the one sum done here.
 (() => {
-  const root = document.querySelector('.interactive[data-figure="worked-table"]');
-  if (!root) return;
-  const data = JSON.parse(root.querySelector('script.interactive-data').textContent);
-  const svgNS = 'http://www.w3.org/2000/svg';
-  const el = (name, attrs, parent) => {
-    const node = document.createElementNS(svgNS, name);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    parent.appendChild(node);
-    return node;
-  };
+  const fig = window.interactiveFigure, found = fig.figure('worked-table');
+  if (!found) return;
+  const { root, data } = found;
+  const el = fig.svg, fmtP = fig.probability, fmtLog = fig.number;
   const small = (v) => v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) > 1 - 1e-3) && Math.abs(v) <= 1;
-  const fmtP = (p) => (p < 1e-3 || p > 1 - 1e-3 ? (p < 0.5 ? p.toExponential(0) : `1 − ${(1 - p).toExponential(0)}`) : p.toFixed(2));
-  const fmtLog = (v) => (v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toFixed(4));
   const n = data.customers.length;
   const rows = data.customers.map((id, k) => `
         <tr data-row="${k}"><th scope="row" id="worked-${id}">${id}</th><td>${data.y[k] ? 'jacket' : 'cardigan'}</td>
@@ -67,6 +59,5 @@
   root.querySelectorAll('tbody input').forEach((slider, k) => slider.addEventListener('input', () => { index[k] = Number(slider.value); show(); }));
   root.querySelector('.interactive-reset').addEventListener('click', () => { data.start.forEach((i, k) => { index[k] = i; }); show(); });
   show();
-  root.hidden = false;
-  root.previousElementSibling?.classList.add('interactive-replaced');
+  fig.reveal(root);
 })();
