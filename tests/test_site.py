@@ -261,3 +261,38 @@ def test_the_prose_check_catches_an_orphan_number():
     numbers = [float(n) for want in outputs for n in OUTPUT_NUMBER.findall(want)]
     assert "0.4545" in prose and not produced_by(0.4545, 4, numbers)
     assert produced_by(0.45, 2, [0.4545068])
+
+
+def unclosed_fences(text: str) -> list[str]:
+    """Code fences opened and not closed before the next one opens (or the page ends).
+
+    Markdown would then read the rest as code, and doctest would stop each example's expected
+    output at the first blank line, so a whole section could vanish from the tests unnoticed.
+    """
+    problems, opened = [], None
+    for number, line in enumerate(text.splitlines(), start=1):
+        fence = re.match(r"\s*```(\S*)", line)
+        if not fence:
+            continue
+        if opened is None:
+            opened = number
+        elif fence[1]:  # a fence with a language opens a block: the previous one never closed
+            problems.append(f"line {opened}: not closed before line {number}")
+            opened = number
+        else:
+            opened = None
+    if opened is not None:
+        problems.append(f"line {opened}: never closed")
+    return problems
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_every_code_fence_is_closed(page):
+    assert not unclosed_fences(page.read_text(encoding="utf-8")), page.name
+
+
+def test_the_fence_check_catches_a_missing_closing_fence():
+    good = "```pycon\n>>> 1\n1\n```\n\ntext\n\n```sh\nls\n```\n"
+    assert not unclosed_fences(good)
+    assert unclosed_fences(good.replace("1\n```\n\ntext", "1\n\ntext")) == ["line 1: not closed before line 7"]
+    assert unclosed_fences(good.rsplit("```", 1)[0]) == ["line 8: never closed"]
