@@ -114,7 +114,7 @@ def log_loss_gradient(X, y_true, beta, b=0.0):
     """
     X, beta, b = _check_model_inputs(X, beta, b)
     y = _check_labels_for(X, y_true)
-    residual = _sigmoid(X @ beta + b) - y
+    residual = _probabilities(X, beta, b) - y
     return X.T @ residual / len(y), float(residual.mean())
 
 
@@ -217,7 +217,7 @@ def mse_gradient(X, y_true, beta, b=0.0):
     """
     X, beta, b = _check_model_inputs(X, beta, b)
     y = _check_labels_for(X, y_true)
-    p = _sigmoid(X @ beta + b)
+    p = _probabilities(X, beta, b)
     factor = 2.0 * (p - y) * p * (1.0 - p)
     return X.T @ factor / len(y), float(factor.mean())
 
@@ -257,7 +257,7 @@ def log_loss_hessian(X, beta, b=0.0):
            [0.  , 0.25]])
     """
     X, beta, b = _check_model_inputs(X, beta, b)
-    return _hessian(_with_intercept(X), _sigmoid(X @ beta + b))
+    return _hessian(_with_intercept(X), _probabilities(X, beta, b))
 
 
 def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
@@ -306,6 +306,11 @@ def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
     if cost == "mse":
         return np.array([mse(y, sigmoid(z)) for z in scores])
     return np.array([log_loss_from_logits(y, z) for z in scores])
+
+
+def _probabilities(X: np.ndarray, beta: np.ndarray, b: float) -> np.ndarray:
+    """sigmoid(X beta + b) for checked inputs: the logistic model that the gradients and the Hessian differentiate."""
+    return _sigmoid(X @ beta + b)
 
 
 def _with_intercept(X: np.ndarray) -> np.ndarray:

@@ -89,6 +89,11 @@ class _Rows:
     index: np.ndarray | None  # K classes: the class index
 
 
+def _weight_where(mask: np.ndarray, w: np.ndarray | None) -> float:
+    """The total weight of the samples where ``mask`` holds (their count, without weights)."""
+    return float(np.count_nonzero(mask)) if w is None else _total(w[mask])
+
+
 def _bin_totals(bins: np.ndarray, rows: _Rows, groups: np.ndarray | None = None, n_groups: int = 1):
     """Per calibration bin (and group): total weight, weighted probability, weight of class 1.
 
@@ -128,21 +133,12 @@ def _update_groups(accumulators: list, groups: np.ndarray, rows: _Rows) -> None:
         positive = np.bincount(groups[rows.is_one], weights=None if w is None else w[rows.is_one], minlength=n_groups)
         bin_weight, bin_probability, bin_positive = _bin_totals(_calibration_bins(rows.p), rows, groups, n_groups)
     for g in np.flatnonzero(counts):
-        accumulator = accumulators[g]
-        accumulator.n_samples += int(counts[g])
-        accumulator._weight.add(float(weight[g]))
-        accumulator._loss.add(float(loss[g]))
-        accumulator._squared_error.add(float(squared[g]))
-        accumulator._correct_weight.add(float(correct[g]))
-        if multiclass:
-            for sum_, total in zip(accumulator._class_weight, class_weight[g]):
-                sum_.add(float(total))
-            continue
-        accumulator._positive_weight.add(float(positive[g]))
-        for sums, totals in zip((accumulator._bin_weight, accumulator._bin_probability, accumulator._bin_positive),
-                                (bin_weight[g], bin_probability[g], bin_positive[g])):
-            for index in np.flatnonzero(totals):
-                sums[index].add(float(totals[index]))
+        accumulators[g]._add_totals(
+            int(counts[g]), weight[g], loss[g], squared[g], correct[g],
+            class_weight=class_weight[g] if multiclass else None,
+            positive=None if multiclass else positive[g],
+            bins=None if multiclass else (bin_weight[g], bin_probability[g], bin_positive[g]),
+        )
 
 
 @dataclass(frozen=True)
@@ -270,19 +266,27 @@ class LogLossAccumulator:
     def _add(self, rows: _Rows) -> None:
         """Add a chunk's sums: NumPy's pairwise sums within the chunk, exact across chunks."""
         w = rows.weight
-        self.n_samples += rows.n
-        self._weight.add(float(rows.n) if w is None else _total(w))
-        self._loss.add(_total(rows.loss))
-        self._squared_error.add(_total(rows.squared))
-        self._correct_weight.add(float(np.count_nonzero(rows.correct)) if w is None else _total(w[rows.correct]))
-        if self.classes is not None:
-            for total, class_weight in zip(np.bincount(rows.index, weights=w, minlength=len(self.classes)),
-                                           self._class_weight):
-                class_weight.add(float(total))
+        multiclass = self.classes is not None
+        self._add_totals(
+            rows.n, float(rows.n) if w is None else _total(w), _total(rows.loss), _total(rows.squared),
+            _weight_where(rows.correct, w),
+            class_weight=np.bincount(rows.index, weights=w, minlength=len(self.classes)) if multiclass else None,
+            positive=None if multiclass else _weight_where(rows.is_one, w),
+            bins=None if multiclass else _bin_totals(_calibration_bins(rows.p), rows),
+        )
+
+    def _add_totals(self, n: int, weight, loss, squared, correct, *, class_weight=None, positive=None, bins=None) -> None:
+        """Add the totals of ``n`` samples: K class weights, or the positive weight and the bins' three totals."""
+        self.n_samples += n
+        for sum_, total in ((self._weight, weight), (self._loss, loss), (self._squared_error, squared),
+                            (self._correct_weight, correct)):
+            sum_.add(float(total))
+        if class_weight is not None:
+            for sum_, total in zip(self._class_weight, class_weight):
+                sum_.add(float(total))
             return
-        self._positive_weight.add(float(np.count_nonzero(rows.is_one)) if w is None else _total(w[rows.is_one]))
-        bins = _calibration_bins(rows.p)
-        for sums, totals in zip((self._bin_weight, self._bin_probability, self._bin_positive), _bin_totals(bins, rows)):
+        self._positive_weight.add(float(positive))
+        for sums, totals in zip((self._bin_weight, self._bin_probability, self._bin_positive), bins):
             for index in np.flatnonzero(totals):
                 sums[index].add(float(totals[index]))
 

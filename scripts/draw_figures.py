@@ -32,16 +32,6 @@ def draw_theme(theme: str) -> dict[str, bytes]:
     return svgs
 
 
-def _interactive_figures() -> dict:
-    """``FIGURES`` of scripts/interactive_data.py (scripts/ is not a package)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("interactive_data", Path(__file__).with_name("interactive_data.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.FIGURES
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("themes", nargs="+", choices=sorted(THEMES))
@@ -51,7 +41,9 @@ def main() -> None:
     if args.out is None:
         functions = {stem: draw.__name__ for stem, draw in FIGURES.items()}
         # The interactive figures' data, computed once (by the first palette's process).
-        interactive = {} if args.themes[0] != "light" else {name: make() for name, make in _interactive_figures().items()}
+        from interactive_data import FIGURES as INTERACTIVE  # beside this script, first on sys.path
+
+        interactive = {} if args.themes[0] != "light" else {name: make() for name, make in INTERACTIVE.items()}
         sys.stdout.buffer.write(pickle.dumps({"svgs": drawn, "functions": functions, "interactive": interactive}))
         return
     args.out.mkdir(parents=True, exist_ok=True)

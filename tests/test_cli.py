@@ -10,7 +10,6 @@ import subprocess
 import sys
 import sysconfig
 import termios
-import tracemalloc
 from pathlib import Path
 
 import numpy as np

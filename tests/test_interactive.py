@@ -9,11 +9,9 @@ must fail the same check.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import re
 import shutil
-import sys
 
 import numpy as np
 import pytest
@@ -30,14 +28,12 @@ from test_browser import (  # noqa: F401  (fixtures, found by pytest in this mod
     site_server,
     site_url,
 )
+from test_page_downloads import load
 from test_site import DOCS
 
 pytestmark = pytest.mark.browser
 
-_spec = importlib.util.spec_from_file_location("interactive_data", DOCS.parent / "scripts" / "interactive_data.py")
-interactive_data = importlib.util.module_from_spec(_spec)
-sys.modules["interactive_data"] = interactive_data
-_spec.loader.exec_module(interactive_data)
+interactive_data = load("interactive_data", DOCS.parent / "scripts" / "interactive_data.py")
 GRID = interactive_data.probability_grid()
 FIGURE = ".interactive[data-figure='loss-curves']"
 
