@@ -4,7 +4,7 @@ UV_VERSION := 0.13.8
 UV := .uv/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
-GROUPS := --extra cli --group docs --group test
+GROUPS := --extra cli --extra plots --group docs --group test
 PYTHONS := 3.11 3.12 3.13
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The browser the tests drive; the Pages workflow points it at the runner's Chrome.

@@ -262,10 +262,9 @@ def on_page_markdown(markdown, page, config, files):
         )
 
     if COMPARISON_TABLE in markdown or MULTICLASS_TABLE in markdown:
-        from logloss_ref.conventions import comparison_markdown, multiclass_comparison_rows
-
-        markdown = markdown.replace(COMPARISON_TABLE, comparison_markdown())
-        markdown = markdown.replace(MULTICLASS_TABLE, comparison_markdown(multiclass_comparison_rows()))
+        tables = load_script("other_libraries_table", ROOT / "scripts" / "other_libraries_table.py").tables()
+        markdown = markdown.replace(COMPARISON_TABLE, tables["comparison-table"])
+        markdown = markdown.replace(MULTICLASS_TABLE, tables["multiclass-comparison-table"])
     if page_downloads.PYCON_BLOCK.search(markdown):
         markdown = add_downloads(markdown, page, config, files)
     if INTERACTIVE.search(markdown):

@@ -131,8 +131,9 @@ def _last_expression(source: str) -> ast.expr | None:
     return value
 
 
-def install_command(version: str) -> str:
-    return f"pip install logloss_ref=={version}"
+def install_command(version: str, parts: list) -> str:
+    """The pip command for this version; with the ``plots`` extra (matplotlib) if the page draws figures."""
+    return f"pip install 'logloss_ref[plots]=={version}'" if _has_figures(parts) else f"pip install logloss_ref=={version}"
 
 
 def _has_figures(parts: list) -> bool:
@@ -152,7 +153,7 @@ def notebook(parts: list, *, title: str, url: str, version: str, functions: Mapp
     """
     cells = [new_markdown_cell(
         f"*Generated from the page [{title}]({url}) of logloss_ref {version}. "
-        f"To run it, install that version:* `{install_command(version)}`"
+        f"To run it, install that version:* `{install_command(version, parts)}`"
     )]
     if _has_figures(parts):
         cells.append(new_code_cell("# The figures display below the cells that draw them.\n%matplotlib inline"))
@@ -195,7 +196,7 @@ def script(parts: list, *, title: str, url: str, version: str, filename: str, fu
     """The page as a Python script: prose as comments, examples as code, figures saved beside it."""
     lines = [
         f"# Generated from the page “{title}” of logloss_ref {version}: {url}",
-        f"# To run it, install that version, `{install_command(version)}`, then run `python {filename}`"
+        f"# To run it, install that version, `{install_command(version, parts)}`, then run `python {filename}`"
         + ("; it saves the figures beside itself." if _has_figures(parts) else "."),
         "",
     ]

@@ -310,15 +310,15 @@ def draw_svg(draw: Callable, theme: str = "light") -> bytes:
     return buffer.getvalue()
 
 
-def calls_from(module_file: str, draw: Callable) -> set[str]:
-    """The public callables that code of ``module_file`` calls directly while ``draw`` runs."""
+def calls_from(module_files: set[str], draw: Callable) -> set[str]:
+    """The public callables that code of ``module_files`` calls directly while ``draw`` runs."""
     called: set[str] = set()
     stack = contextlib.ExitStack()
     for target in public_targets()[0]:
         original = target.original
 
         def recording(*args, _target=target, _original=original, **kwargs):
-            if sys._getframe(1).f_code.co_filename == module_file:
+            if sys._getframe(1).f_code.co_filename in module_files:
                 called.add(_target.name)
             return _original(*args, **kwargs)
 

@@ -226,7 +226,7 @@ MSE_FIGURE = ".interactive[data-figure='mse-against-log-loss']"
 
 @pytest.fixture(scope="module")
 def landscape():
-    from logloss_ref.plots import landscape_slice
+    from logloss_ref.data import landscape_slice
 
     slopes, b, x, y = landscape_slice()
     return slopes[::5], b, x, y

@@ -33,6 +33,8 @@ from nbclient import NotebookClient
 from sybil import Sybil
 from sybil.evaluators.doctest import OutputChecker
 
+import logloss_ref
+
 from test_site import DOCS, html_path, parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +58,14 @@ pages_conftest = load("pages_conftest", ROOT / "conftest.py")  # the page tests'
 def download(built_site: Path, md: str, suffix: str) -> Path:
     name = "home" if md == "index.md" else md.removesuffix(".md")
     return built_site / "downloads" / f"{name}.{suffix}"
+
+
+def install_command(md: str) -> str:
+    """What the page's notebook and script ask a reader to install: with the plots extra where it draws figures."""
+    version = logloss_ref.__version__
+    if FIGURE_REF.search((DOCS / md).read_text(encoding="utf-8")):
+        return f"pip install 'logloss_ref[plots]=={version}'"
+    return f"pip install logloss_ref=={version}"
 
 
 def page_examples(md: str):
@@ -127,7 +137,7 @@ def test_the_notebook_holds_the_page_and_prints_what_it_shows(md, built_site, ke
     text = download(built_site, md, "ipynb").read_text(encoding="utf-8")
     book = nbformat.reads(text, as_version=4)
     nbformat.validate(book)  # as JupyterLab will read it
-    assert "pip install logloss_ref" in book.cells[0].source and "Generated from the page" in book.cells[0].source
+    assert f"`{install_command(md)}`" in book.cells[0].source and "Generated from the page" in book.cells[0].source
     page = (DOCS / md).read_text(encoding="utf-8")
     markdown = "".join(cell.source for cell in book.cells if cell.cell_type == "markdown")
     assert "\\(" not in markdown and len(re.findall(r"(?<!\$)\$(?!\$)[^$\n]+\$", markdown)) == len(INLINE_MATHS.findall(page))
@@ -151,7 +161,7 @@ def test_the_script_runs_and_saves_the_figures_beside_itself(md, built_site, tmp
     script = tmp_path / download(built_site, md, "py").name
     script.write_bytes(download(built_site, md, "py").read_bytes())
     first_lines = script.read_text(encoding="utf-8").splitlines()[:2]
-    assert "Generated from the page" in first_lines[0] and "pip install logloss_ref" in first_lines[1]
+    assert "Generated from the page" in first_lines[0] and f"`{install_command(md)}`" in first_lines[1]
     done = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True, timeout=300,
                           env=os.environ | {"MPLBACKEND": "Agg"})
     assert done.returncode == 0, done.stderr
