@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Trust the machine's certificate store (pip does), e.g. behind a TLS-inspecting proxy.
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: setup browser serve test test-pythons build lock bench lighthouse clean
+.PHONY: setup browser serve test test-fast test-pythons build lock bench lighthouse clean
 
 # uv itself, pinned, in a venv of its own so that syncing .venv never touches it.
 $(UV):
@@ -45,6 +45,10 @@ serve: setup
 test: setup browser
 	$(PY) -m pytest -n auto
 
+# The edit-test loop: the library's tests, its doctests and the pages' examples (no site, no browser).
+test-fast: setup
+	$(PY) -m pytest -n auto -m "not slow"
+
 # The whole suite on each supported Python, each in its own locked venv (.venv-3.12, ...).
 test-pythons: $(UV) node_modules/.installed browser
 	set -e; for v in $(PYTHONS); do \
@@ -72,4 +76,4 @@ lighthouse: setup browser
 	CHROME_PATH=$(CHROMIUM) $(PY) scripts/lighthouse.py
 
 clean:
-	rm -rf site test-artifacts dist .venv .venv-3.* .uv node_modules
+	rm -rf site test-artifacts dist .cache .venv .venv-3.* .uv node_modules

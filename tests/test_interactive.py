@@ -16,25 +16,14 @@ import shutil
 import numpy as np
 import pytest
 
+from browsing import CONTRAST_JS, SCREENSHOTS, PageWatch, page_url, serve, set_palette
+from interactive_data import probability_grid
+
 from logloss_ref import log_loss, log_loss_logits_gradient, logit
-# The browser set-up of test_browser: Debian's Chromium, the site served under its project path.
-from test_browser import (  # noqa: F401  (fixtures, found by pytest in this module's namespace)
-    SCREENSHOTS,
-    PageWatch,
-    browser_type_launch_args,
-    page_url,
-    serve,
-    set_palette,
-    site_server,
-    site_url,
-)
-from test_page_downloads import load
-from test_site import DOCS
 
 pytestmark = pytest.mark.browser
 
-interactive_data = load("interactive_data", DOCS.parent / "scripts" / "interactive_data.py")
-GRID = interactive_data.probability_grid()
+GRID = probability_grid()
 FIGURE = ".interactive[data-figure='loss-curves']"
 
 
@@ -209,8 +198,6 @@ def test_a_planted_error_fails_the_check(page, built_site, tmp_path, defect):
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_its_text_has_at_least_4_5_to_1_contrast(loss_curves, scheme):
-    from test_browser import CONTRAST_JS
-
     set_palette(loss_curves, scheme)
     for selector in (f"{FIGURE} label", f"{FIGURE} td", f"{FIGURE} .interactive-reset"):
         measured = loss_curves.evaluate(CONTRAST_JS, selector)
@@ -429,8 +416,6 @@ def test_the_table_with_its_mean_1_percent_off_fails_the_check(page, built_site,
 @pytest.mark.parametrize("md, figure", [("why-not-mse.md", MSE_FIGURE), ("log-loss.md", TABLE_FIGURE)])
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_the_other_figures_in_both_palettes(page, site_url, md, figure, scheme):
-    from test_browser import CONTRAST_JS
-
     page.goto(page_url(site_url, md))
     page.locator(figure).wait_for(state="visible")
     set_palette(page, scheme)

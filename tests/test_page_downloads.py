@@ -19,7 +19,6 @@ with the generator's, so the two are compared independently.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import os
 import re
 import subprocess
@@ -27,32 +26,19 @@ import sys
 from pathlib import Path
 
 import nbformat
+import page_downloads
 import pytest
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
-from sybil import Sybil
+from page_markup import FIGURE_REF
+from pycon_pages import OPTIONFLAGS, examples_of
+from site_map import DOCS, html_path, parse
 from sybil.evaluators.doctest import OutputChecker
 
 import logloss_ref
 
-from test_site import DOCS, html_path, parse
-
-ROOT = Path(__file__).resolve().parent.parent
 PAGES_WITH_EXAMPLES = sorted(p.name for p in DOCS.glob("*.md") if "```pycon" in p.read_text(encoding="utf-8"))
-FIGURE_REF = re.compile(r"!\[[^\]]+\]\((?:\.\./)*figures/[\w-]+\.svg\)")
 INLINE_MATHS = re.compile(r"\\\(.+?\\\)", re.S)
-
-
-def load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-page_downloads = load("page_downloads", ROOT / "scripts" / "page_downloads.py")
-pages_conftest = load("pages_conftest", ROOT / "conftest.py")  # the page tests' parser and flags
 
 
 def download(built_site: Path, md: str, suffix: str) -> Path:
@@ -70,7 +56,7 @@ def install_command(md: str) -> str:
 
 def page_examples(md: str):
     """The page's examples (doctest.Example) as the page tests run them."""
-    return [region.parsed for region in Sybil(parsers=[pages_conftest.PyconParser()]).parse(DOCS / md)]
+    return examples_of(DOCS / md)
 
 
 def cells_tagged(book, tag: str) -> list:
@@ -109,7 +95,7 @@ def check_outputs(pairs) -> list[str]:
     return [
         f"{cell.id}: the page shows {want!r}, the notebook printed {shown(cell.outputs)!r}"
         for cell, want in pairs
-        if not checker.check_output(want, shown(cell.outputs), pages_conftest.OPTIONFLAGS)
+        if not checker.check_output(want, shown(cell.outputs), OPTIONFLAGS)
     ]
 
 
