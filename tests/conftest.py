@@ -34,9 +34,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 
 
 def pytest_collection_modifyitems(config, items):
+    needs_site = {item.path for item in items if "built_site" in getattr(item, "fixturenames", ())}
     for item in items:
         if item.path.name in FULL_SUITE_ONLY or "built_site" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+    # The modules that need the built site last (xdist hands out whole modules in this order): the
+    # first worker to reach one builds the site while the other still runs the library's tests,
+    # instead of both waiting for the build.
+    items.sort(key=lambda item: item.path in needs_site)
 
 
 def pytest_sessionfinish(session, exitstatus):

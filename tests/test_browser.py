@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from browsing import CONTRAST_JS, SCREENSHOTS, PageWatch, assert_styled, load_fully, page_url, serve, set_palette
 from PIL import Image
-from site_map import BASE_PATH, DOCS, nav_pages
+from site_map import BASE_PATH, nav_pages
 
 pytestmark = pytest.mark.browser
 
@@ -166,29 +166,29 @@ def test_small_text_has_at_least_4_5_to_1_contrast(page, site_url, scheme):
 DOWNLOAD_TYPES = {".ipynb": {"application/x-ipynb+json", "application/json"}, ".py": {"text/x-python", "text/plain"}}
 
 
-def test_run_this_page_links_download_the_notebook_and_the_script(page, site_server, built_site):
-    # Every page with examples, both links, clicked as a reader would, under the project path.
+@pytest.mark.parametrize("md", ["index.md", "log-loss.md"])  # at the root of the site and one level down
+def test_run_this_page_links_download_the_notebook_and_the_script(page, site_server, built_site, md):
+    # Both links clicked as a reader would, by mouse and by keyboard, under the project path. Every
+    # other page's two links are the same markup (tests/test_page_downloads.py reads them all).
     server, site_url = site_server
-    with_examples = [md for md in nav_pages() if "```pycon" in (DOCS / md).read_text(encoding="utf-8")]
     watch = PageWatch(page, site_url)
-    for md in with_examples:
-        page.goto(page_url(site_url, md))
-        links = page.locator(".run-this-page a[download]")
-        assert links.all_inner_texts() == ["notebook", "script"], md
-        for link, keyboard in zip(links.all(), (False, True)):
-            assert link.get_attribute("aria-label").startswith("Download this page as a"), md
-            with page.expect_download() as download:
-                if keyboard:  # reachable by keyboard too
-                    link.focus()
-                    page.keyboard.press("Enter")
-                else:
-                    link.click()
-            url = download.value.url
-            path = urlparse(url).path
-            assert path.startswith(f"{BASE_PATH}downloads/") and download.value.failure() is None, url
-            content_type = dict(server.content_types)[path]  # a download raises no "response" event
-            assert content_type.split(";")[0] in DOWNLOAD_TYPES[Path(path).suffix], (url, content_type)
-            assert download.value.suggested_filename == Path(path).name
-            saved = Path(download.value.path()).read_bytes()
-            assert saved == (built_site / "downloads" / download.value.suggested_filename).read_bytes(), md
-    watch.assert_clean("the download links")
+    page.goto(page_url(site_url, md))
+    links = page.locator(".run-this-page a[download]")
+    assert links.all_inner_texts() == ["notebook", "script"], md
+    for link, keyboard in zip(links.all(), (False, True)):
+        assert link.get_attribute("aria-label").startswith("Download this page as a"), md
+        with page.expect_download() as download:
+            if keyboard:  # reachable by keyboard too
+                link.focus()
+                page.keyboard.press("Enter")
+            else:
+                link.click()
+        url = download.value.url
+        path = urlparse(url).path
+        assert path.startswith(f"{BASE_PATH}downloads/") and download.value.failure() is None, url
+        content_type = dict(server.content_types)[path]  # a download raises no "response" event
+        assert content_type.split(";")[0] in DOWNLOAD_TYPES[Path(path).suffix], (url, content_type)
+        assert download.value.suggested_filename == Path(path).name
+        saved = Path(download.value.path()).read_bytes()
+        assert saved == (built_site / "downloads" / download.value.suggested_filename).read_bytes(), md
+    watch.assert_clean(md)
