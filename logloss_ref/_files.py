@@ -45,7 +45,7 @@ def _pyarrow():
         import pyarrow
         import pyarrow.csv
         import pyarrow.ipc
-        import pyarrow.parquet  # noqa: F401
+        import pyarrow.parquet
     except ImportError:
         raise InputError(f"reading prediction files needs pyarrow: {INSTALL_HINT}") from None
     return pyarrow

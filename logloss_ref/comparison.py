@@ -8,9 +8,10 @@ from statistics import NormalDist
 
 import numpy as np
 
+from ._kernels import ExactSum as _ExactSum
+from ._kernels import chunk_total as _total
 from ._validation import check_sample_weight
 from .losses import log_loss, log_loss_from_logits
-from .streaming import _ExactSum, _total
 
 __all__ = ["LogLossComparison", "LogLossComparisonAccumulator", "compare_log_loss"]
 

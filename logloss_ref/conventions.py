@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from . import _kernels as K
 from ._validation import (
     check_classes,
     check_predictions,
@@ -19,7 +20,6 @@ from ._validation import (
     check_scalar,
     check_scores,
 )
-from .links import _log_softmax, _sigmoid
 from .losses import log_loss, log_loss_from_logits
 
 __all__ = [
@@ -27,10 +27,10 @@ __all__ = [
     "TORCH_LOG_FLOOR",
     "comparison_markdown",
     "comparison_rows",
-    "multiclass_comparison_rows",
     "keras_binary_crossentropy",
     "keras_categorical_crossentropy",
     "keras_sparse_categorical_crossentropy",
+    "multiclass_comparison_rows",
     "torch_bce_loss",
     "torch_bce_with_logits_loss",
     "torch_cross_entropy_loss",
@@ -190,7 +190,7 @@ def torch_cross_entropy_loss(target, logits, *, weight=None, ignore_index=-100, 
     if bad.any():
         first = int(np.argmax(bad))
         raise ValueError(f"target[{first}] is {int(y[first])}, not a class index in [0, {n_classes}) nor ignore_index.")
-    y, log_p = y[kept], _log_softmax(z[kept])
+    y, log_p = y[kept], K.log_softmax(z[kept])
     rows = np.arange(len(y))
     true_part = -w[y] * log_p[rows, y]
     spread = -(log_p * w).sum(axis=1) / n_classes
@@ -233,7 +233,7 @@ def keras_categorical_crossentropy(y_true, y_prob, *, label_smoothing=0.0, from_
     smoothing = _check_smoothing(label_smoothing)
     targets = check_probabilities(y_true, "y_true", ndim=2)
     if from_logits:
-        log_p = _log_softmax(check_scores(y_prob, "y_prob", ndim=2))
+        log_p = K.log_softmax(check_scores(y_prob, "y_prob", ndim=2))
     else:
         P = check_probabilities(y_prob, "y_prob", ndim=2)
         totals = P.sum(axis=1, keepdims=True)
@@ -303,7 +303,7 @@ def comparison_rows() -> list[dict]:
             "Keras BinaryCrossentropy": keras_binary_crossentropy([label], [prob]),
         })
     for label, z in LOGIT_CASES:
-        p = float(_sigmoid(np.array([z]))[0])
+        p = float(K.sigmoid(np.array([z]))[0])
         rows.append({
             "input": f"y = {label}, z = {z:g}",
             "exact": _exact(label, logit=z),
@@ -341,7 +341,6 @@ def multiclass_comparison_rows() -> list[dict]:
     """
     from sklearn.metrics import log_loss as sklearn_log_loss
 
-    from .links import _softmax
 
     labels = [0, 1, 2]
     rows = []
@@ -357,7 +356,7 @@ def multiclass_comparison_rows() -> list[dict]:
         })
     for label, scores in MULTICLASS_SCORE_CASES:
         z = np.array([scores])
-        P = _softmax(z)
+        P = K.softmax(z)
         rows.append({
             "input": f"y = {label}, z = {[float(v) for v in scores]!r}",
             "exact": _exact_multiclass(label, scores=scores),

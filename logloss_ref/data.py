@@ -12,18 +12,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _kernels as K
 from ._validation import check_scalar
-from .links import _sigmoid, _softmax
 from .losses import corrected_probabilities, log_loss
 
 __all__ = [
+    "PRODUCTS",
     "CaseStudyTable",
     "Customers",
     "case_study_table",
     "make_customers",
     "make_three_product_customers",
     "three_product_table",
-    "PRODUCTS",
 ]
 
 # Customer, bought a jacket (1) or a cardigan (0), model's probability of a jacket.
@@ -267,7 +267,7 @@ def make_customers(n_samples=200, *, n_features=1, seed=0) -> Customers:
     spec = _FEATURES[:n_features]
     X = np.column_stack([rng.uniform(low, high, n_samples) for _, low, high, _ in spec])
     coef = np.array([c for *_, c in spec])
-    p = _sigmoid(X @ coef + _INTERCEPT)
+    p = K.sigmoid(X @ coef + _INTERCEPT)
     y = (rng.uniform(size=n_samples) < p).astype(int)
     return Customers(X, y, tuple(name for name, *_ in spec), coef, _INTERCEPT)
 
@@ -312,7 +312,7 @@ def make_three_product_customers(n_samples=300, *, seed=0) -> Customers:
     check_scalar(seed, "seed", kind=numbers.Integral, low=0)
     rng = np.random.default_rng(seed)
     X = np.column_stack([rng.uniform(low, high, n_samples) for _, low, high, _ in _FEATURES])
-    P = _softmax(X @ _PRODUCT_COEF.T + _PRODUCT_INTERCEPT)
+    P = K.softmax(X @ _PRODUCT_COEF.T + _PRODUCT_INTERCEPT)
     # One uniform draw per customer against the cumulative probabilities picks the product.
     drawn = (rng.uniform(size=(n_samples, 1)) > np.cumsum(P, axis=1)[:, :-1]).sum(axis=1)
     return Customers(X, np.array(PRODUCTS)[drawn], tuple(name for name, *_ in _FEATURES), _PRODUCT_COEF.copy(),

@@ -13,6 +13,8 @@ import numpy as np
 from cycler import cycler
 from matplotlib.figure import Figure
 
+from .comparison import compare_log_loss
+from .costs import cost_curve, linear_predictor
 from .data import (
     PRODUCTS,
     CaseStudyTable,
@@ -22,31 +24,29 @@ from .data import (
     make_three_product_customers,
     three_product_table,
 )
+from .estimators import LinearRegression, LogisticRegression
 from .evaluation import binary_entropy, calibration_curve
 from .links import sigmoid
 from .losses import log_loss
-from .comparison import compare_log_loss
-from .costs import cost_curve, linear_predictor
-from .estimators import LinearRegression, LogisticRegression
 
 __all__ = [
     "FIGURES",
     "THEMES",
     "HeldOut",
     "fig_baseline_vs_prevalence",
-    "fig_reliability",
-    "held_out_predictions",
-    "landscape_slice",
     "fig_cost_landscape",
     "fig_decision_boundary",
     "fig_loss_curves",
     "fig_loss_history",
+    "fig_paired_intervals",
+    "fig_probability_triangle",
+    "fig_reliability",
     "fig_sigmoid",
     "fig_straight_line",
-    "fig_worked_table",
-    "fig_probability_triangle",
     "fig_three_product_regions",
-    "fig_paired_intervals",
+    "fig_worked_table",
+    "held_out_predictions",
+    "landscape_slice",
     "rival_scores",
 ]
 
@@ -130,7 +130,7 @@ def landscape_slice(customers: Customers | None = None):
     """
     data = customers if customers is not None else make_customers()
     model = LogisticRegression(solver="newton").fit(data.X, data.y)
-    return np.linspace(-2.0, 4.0, 601), model.intercept_, data.X[:, 0], data.y
+    return np.linspace(-2.0, 4.0, 601), float(model.intercept_[0]), data.X[:, 0], data.y
 
 
 def fig_cost_landscape(customers: Customers | None = None) -> Figure:
@@ -206,7 +206,7 @@ def fig_decision_boundary(customers: Customers | None = None) -> Figure:
     data = customers if customers is not None else make_customers(n_features=2)
     model = LogisticRegression().fit(data.X, data.y)
     g1, g2 = np.meshgrid(np.linspace(0, 12, 121), np.linspace(0, 10, 101))
-    prob = model.predict_proba(np.column_stack([g1.ravel(), g2.ravel()])).reshape(g1.shape)
+    prob = model.predict_proba(np.column_stack([g1.ravel(), g2.ravel()]))[:, 1].reshape(g1.shape)
     fig, ax = _figure(height=4.2)
     levels = ax.contour(g1, g2, prob, levels=[0.1, 0.5, 0.9], colors=["C3", "C2", "C3"],
                         linewidths=[1, 2.2, 1], linestyles=["--", "-", "--"])

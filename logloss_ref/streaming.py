@@ -2,77 +2,23 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._validation import check_classes, check_multiclass_predictions, check_predictions
-from .evaluation import _class_entropy, _squared_distance_to_one_hot, binary_entropy
-from .links import _sigmoid, _softmax
-from .losses import _class_probability_losses, _logit_losses, _probability_losses, _score_losses, _squared_errors
+from . import _kernels as K
+from ._kernels import ExactSum as _ExactSum
+from ._kernels import chunk_total as _total
+from ._validation import check_classes, check_prediction_input
 
 __all__ = ["CalibrationBin", "LogLossAccumulator", "LogLossSummary"]
 
 N_CALIBRATION_BINS = 10
 
 
-class _ExactSum:
-    """A running float sum without rounding error (Shewchuk's partials, as in ``math.fsum``).
-
-    Its memory is bounded (a few dozen partials at most), adding is exact, and merging two
-    sums is exact, so the total does not depend on how the data were split or ordered.
-    """
-
-    __slots__ = ("partials", "infinite")
-
-    def __init__(self):
-        self.partials: list[float] = []
-        self.infinite = 0.0  # the sum of any infinite terms, kept apart (inf - inf has no partials)
-
-    def add(self, x: float) -> None:
-        if not math.isfinite(x):
-            self.infinite += x
-            return
-        partials, i = self.partials, 0
-        for y in partials:
-            if abs(x) < abs(y):
-                x, y = y, x
-            high = x + y
-            low = y - (high - x)
-            if low:
-                partials[i] = low
-                i += 1
-            x = high
-        partials[i:] = [x]
-
-    def merge(self, other: _ExactSum) -> None:
-        for x in other.partials:
-            self.add(x)
-        self.infinite += other.infinite
-
-    @property
-    def value(self) -> float:
-        return self.infinite if self.infinite else math.fsum(self.partials)
-
-
-def _total(values: np.ndarray) -> float:
-    # NumPy's pairwise sum within a chunk (relative error ~1e-16); chunks then add exactly.
-    return float(np.sum(values))
-
-
-_EDGES = np.linspace(0.0, 1.0, N_CALIBRATION_BINS + 1)
-
-
 def _calibration_bins(p: np.ndarray) -> np.ndarray:
-    """The bin of each probability, as ``calibration_curve(strategy="uniform")``: (edge_k, edge_k+1], the first closed.
-
-    The same as ``np.searchsorted(_EDGES[1:-1], p)``, in half the time: floor(10 p) is the bin
-    or next to it, and one comparison with each of its edges settles which.
-    """
-    guess = np.minimum((p * N_CALIBRATION_BINS).astype(np.intp), N_CALIBRATION_BINS - 1)
-    bins = guess - ((p <= _EDGES[guess]) & (guess > 0)) + ((p > _EDGES[guess + 1]) & (guess < N_CALIBRATION_BINS - 1))
-    return bins.astype(np.uint8)
+    """The calibration bin of each probability (uint8 keeps the bincount keys small)."""
+    return K.uniform_bins(p, N_CALIBRATION_BINS).astype(np.uint8)
 
 
 @dataclass
@@ -243,24 +189,23 @@ class LogLossAccumulator:
         if y_prob is None and logits is None:
             raise ValueError("Give exactly one of y_prob and logits.")
         if self.classes is None:
-            is_one, values, w = check_predictions(y_true, y_prob, logits=logits, sample_weight=sample_weight)
-            if logits is not None:
-                losses, p = _logit_losses(is_one, values), _sigmoid(values)
-            else:
-                losses, p = _probability_losses(is_one, values), values
-            squared, correct, index = _squared_errors(is_one, p), (p >= 0.5) == is_one, None
+            data = check_prediction_input(y_true, y_prob, logits=logits, sample_weight=sample_weight)
+            if not data.binary:
+                raise ValueError("This accumulator is for two classes (1-D values); for K classes create it "
+                                 "with labels=[...] (every class).")
         else:
-            index, values, w, _ = check_multiclass_predictions(
-                y_true, y_prob, logits=logits, labels=self.classes, sample_weight=sample_weight
-            )
-            if logits is not None:
-                losses, P = _score_losses(index, values), _softmax(values)
-            else:
-                losses, P = _class_probability_losses(index, values), values
-            squared, correct, is_one, p = _squared_distance_to_one_hot(index, P), np.argmax(P, axis=1) == index, None, None
+            data = check_prediction_input(y_true, y_prob, logits=logits, labels=self.classes, sample_weight=sample_weight)
+            if data.binary:
+                raise ValueError(f"This accumulator has the classes {self.classes.tolist()!r}: give one column per class.")
+        losses = K.sample_losses(data, slice(None))
+        P = K.probabilities(data)
+        squared, correct = K.brier_terms(data.y, P), K.is_correct(data.y, P)
+        is_one, p, index = (data.y, P, None) if data.binary else (None, None, data.y)
+        w = data.weights
         if w is not None:
-            losses = np.where(w == 0, 0.0, losses) * w  # a zero weight drops even an infinite loss
+            K.drop_zero_weights(losses, w)
             squared = squared * w
+        values = data.values
         return _Rows(len(values), w, losses, squared, correct, is_one, p, index)
 
     def _add(self, rows: _Rows) -> None:
@@ -322,8 +267,8 @@ class LogLossAccumulator:
         if self.classes is not None:
             totals = np.array([class_weight.value for class_weight in self._class_weight])
             shares = totals / total
-            baseline = _class_entropy(totals)
-            ratio = loss / baseline if baseline > 0 else None
+            baseline = K.class_entropy(totals)
+            ratio = K.loss_ratio(loss, baseline)
             return LogLossSummary(
                 n_samples=self.n_samples, total_weight=total, prevalence=None, log_loss=loss,
                 baseline_log_loss=baseline, normalized_entropy=ratio, d2=None if ratio is None else 1.0 - ratio,
@@ -331,8 +276,8 @@ class LogLossAccumulator:
                 classes=self.classes.tolist(), class_shares=shares.tolist(),
             )
         prevalence = self._positive_weight.value / total
-        baseline = binary_entropy(prevalence)
-        ratio = loss / baseline if baseline > 0 else None
+        baseline = K.class_entropy(np.array([self._weight.value - self._positive_weight.value, self._positive_weight.value]))
+        ratio = K.loss_ratio(loss, baseline)
         calibration = []
         for index in range(N_CALIBRATION_BINS):
             weight = self._bin_weight[index].value
