@@ -143,7 +143,7 @@ class LinearRegression(_Estimator):
         residual = K.squared_errors(y, self.predict(X))
         check_same_length(X=residual, y=y)
         spread = K.squared_errors(y, np.full_like(y, y.mean()))
-        return 1.0 - residual.sum() / spread.sum() if spread.any() else float(not residual.any())
+        return float(1.0 - residual.sum() / spread.sum()) if spread.any() else float(not residual.any())
 
 
 class LogisticRegression(_Estimator):

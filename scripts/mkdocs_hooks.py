@@ -46,6 +46,8 @@ KATEX_RENDERER = ROOT / "scripts" / "katex_render.mjs"
 FIGURE_DRAWER = ROOT / "scripts" / "draw_figures.py"
 PAGE_DOWNLOADS = ROOT / "scripts" / "page_downloads.py"
 INTERACTIVE_DATA = ROOT / "scripts" / "interactive_data.py"
+DERIVATIONS = ROOT / "scripts" / "derivations.py"
+DERIVATION = re.compile(r"<!-- derivation: (?P<name>[\w-]+) -->")
 INTERACTIVE = re.compile(r"<!-- interactive: (?P<name>[\w-]+) -->")
 DATA_SLOT = "interactive-data:{}"  # an interactive figure's JSON, filled in by on_post_page
 DATA_SLOT_RE = re.compile(r"interactive-data:(?P<name>[\w-]+)")
@@ -261,6 +263,9 @@ def on_page_markdown(markdown, page, config, files):
             for theme, suffix in THEME_SUFFIX.items()
         )
 
+    if DERIVATION.search(markdown):  # first, so that the page's notebook shows the maths too
+        derivations = load_script("derivations", DERIVATIONS)
+        markdown = DERIVATION.sub(lambda m: derivations.to_markdown(m["name"]), markdown)
     if COMPARISON_TABLE in markdown or MULTICLASS_TABLE in markdown:
         from logloss_ref.conventions import comparison_markdown, multiclass_comparison_rows
 
