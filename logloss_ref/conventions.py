@@ -227,14 +227,18 @@ def keras_binary_crossentropy(y_true, y_prob, *, from_logits=False, label_smooth
     0.99999988: a certain wrong prediction then costs \(-\log(1.19 \times 10^{-7})\) ≈ 15.94,
     not the 16.12 that \(p = 0\) costs for \(y = 1\).
 
+    Two behaviours of Keras on JAX (CPU) are not reproduced: XLA flushes subnormal numbers to
+    zero, so a loss below 1.2e-38 in float32 is 0 there; and asked for float64 (JAX's x64 mode
+    and a float64 loss), Keras rounds this loss's mean to float32, while this stays in float64.
+
     Parameters
     ----------
     y_true : array-like of shape (n_samples,)
         Labels 0 and 1.
     y_prob : array-like of shape (n_samples,)
-        Probabilities of class 1 in [0, 1], or scores when ``from_logits`` is true (an
-        infinite score on the wrong side costs \(\infty\); on the label's side Keras gives
-        nan, and this raises).
+        Probabilities of class 1 in [0, 1], or scores when ``from_logits`` is true. An
+        infinite score costs \(\infty\), except where a target of exactly 0 multiplies it (a
+        certain, correct prediction without smoothing): Keras gives nan there, and this raises.
     from_logits : bool, default=False
         Whether ``y_prob`` holds scores.
     label_smoothing : float, default=0.0
@@ -385,7 +389,8 @@ def keras_categorical_crossentropy(y_true, y_prob, *, label_smoothing=0.0, from_
     With ``from_logits=True`` the scores go through JAX's log-softmax,
     \((z - \max z) - \log \sum_c e^{z_c - \max z}\), instead (no clip). Keras's default
     precision is float32, in which the upper clip is 0.99999988: a perfect prediction then
-    costs \(1.19 \times 10^{-7}\) instead of \(10^{-7}\).
+    costs \(1.19 \times 10^{-7}\) instead of \(10^{-7}\). XLA on the CPU flushes subnormal
+    numbers to zero, so where this gives a loss below 1.2e-38 in float32, Keras gives 0.
 
     Parameters
     ----------
