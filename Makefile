@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Trust the machine's certificate store (pip does), e.g. behind a TLS-inspecting proxy.
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: setup browser serve test test-pythons build lock bench lighthouse clean
+.PHONY: setup browser serve test test-pythons test-peers build lock bench lighthouse clean
 
 # uv itself, pinned, in a venv of its own so that syncing .venv never touches it.
 $(UV):
@@ -54,6 +54,19 @@ test-pythons: $(UV) node_modules/.installed browser
 	  echo "== Python $$v"; .venv-$$v/bin/python -m pytest -q -n auto; \
 	done
 
+# The conventions of logloss_ref.conventions against the real PyTorch and Keras (JAX backend), in
+# float32 and float64. Its own venv from requirements-peers.txt (pinned, with hashes; torch brings
+# several GB of CUDA wheels), so never part of `make test`.
+PEERS := .venv-peers
+$(PEERS)/.installed: requirements-peers.txt pyproject.toml | $(UV)
+	[ -x $(PEERS)/bin/python ] || $(UV) venv --quiet --python python3 $(PEERS)
+	$(UV) pip sync --python $(PEERS)/bin/python --require-hashes requirements-peers.txt
+	$(UV) pip install --python $(PEERS)/bin/python --no-deps -e .
+	touch $@
+
+test-peers: $(PEERS)/.installed
+	KERAS_BACKEND=jax $(PEERS)/bin/python -m pytest tests_peers -q
+
 build: setup
 	$(VENV)/bin/mkdocs build --strict
 
@@ -72,4 +85,4 @@ lighthouse: setup browser
 	CHROME_PATH=$(CHROMIUM) $(PY) scripts/lighthouse.py
 
 clean:
-	rm -rf site test-artifacts dist .venv .venv-3.* .uv node_modules
+	rm -rf site test-artifacts dist .venv .venv-3.* .venv-peers .uv node_modules
