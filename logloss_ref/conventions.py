@@ -110,7 +110,7 @@ def torch_bce_loss(y_true, y_prob, *, dtype=np.float64) -> float:
     r"""PyTorch ``BCELoss`` (mean reduction) as documented: each log is clamped at −100.
 
     $$
-    l_i = -\bigl[y_i \max(\log p_i, -100) + (1 - y_i) \max(\log(1 - p_i), -100)\bigr]
+    \ell_i = -\bigl[y_i \max(\log p_i, -100) + (1 - y_i) \max(\log(1 - p_i), -100)\bigr]
     $$
 
     Documentation: https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html
@@ -157,7 +157,7 @@ def torch_bce_with_logits_loss(y_true, logits, *, dtype=np.float64) -> float:
     r"""PyTorch ``BCEWithLogitsLoss`` (mean reduction), on logits, as PyTorch computes it.
 
     $$
-    l_i = (1 - y_i)\, z_i - \log \sigma(z_i), \qquad
+    \ell_i = (1 - y_i)\, z_i - \log \sigma(z_i), \qquad
     \log \sigma(z) = \min(z, 0) - \log\bigl(1 + e^{-|z|}\bigr)
     $$
 
@@ -213,9 +213,9 @@ def keras_binary_crossentropy(y_true, y_prob, *, from_logits=False, label_smooth
     r"""Keras ``BinaryCrossentropy`` (JAX backend), as documented: probabilities clipped to [1e-7, 1 − 1e-7].
 
     $$
-    l_i = -\bigl[t_i \log \tilde p_i + (1 - t_i) \log (1 - \tilde p_i)\bigr], \qquad
+    \ell_i = -\bigl[t_i \log \tilde p_i + (1 - t_i) \log (1 - \tilde p_i)\bigr], \qquad
     \tilde p_i = \min(\max(p_i, 10^{-7}), 1 - 10^{-7}), \qquad
-    t_i = (1 - \varepsilon)\, y_i + \varepsilon / 2
+    t_i = (1 - \alpha)\, y_i + \alpha / 2
     $$
 
     Documentation: https://keras.io/api/losses/probabilistic_losses/#binarycrossentropy-class
@@ -242,7 +242,7 @@ def keras_binary_crossentropy(y_true, y_prob, *, from_logits=False, label_smooth
     from_logits : bool, default=False
         Whether ``y_prob`` holds scores.
     label_smoothing : float, default=0.0
-        \(\varepsilon\) in [0, 1].
+        \(\alpha\) in [0, 1].
     dtype : {numpy.float64, numpy.float32}, default=numpy.float64
         The precision Keras computes in (its ``floatx()``, float32 by default).
 
@@ -285,17 +285,17 @@ def torch_cross_entropy_loss(target, logits, *, weight=None, ignore_index=-100, 
     r"""PyTorch ``CrossEntropyLoss`` (mean reduction, class-index targets) as documented.
 
     $$
-    l_i = -\sum_{c=1}^{C} w_c\, q_{ic} \log \operatorname{softmax}(x_i)_c, \qquad
-    q_{ic} = (1 - \varepsilon)[c = y_i] + \frac{\varepsilon}{C}, \qquad
-    L = \frac{\sum_{i: y_i \ne \text{ignore}} l_i}{\sum_{i: y_i \ne \text{ignore}} w_{y_i}}
+    \ell_i = -\sum_{k=1}^{K} w_k\, q_{ik} \log \operatorname{softmax}(z_i)_k, \qquad
+    q_{ik} = (1 - \alpha)[k = y_i] + \frac{\alpha}{K}, \qquad
+    L = \frac{\sum_{i: y_i \ne \text{ignore}} \ell_i}{\sum_{i: y_i \ne \text{ignore}} w_{y_i}}
     $$
 
     Documentation: https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html.
     The weighted mean divides by the summed weight of each sample's *true* class, also when
     label smoothing spreads the target over every class; samples whose target is
     ``ignore_index`` count neither in the sum nor in the divisor. PyTorch computes the
-    log-softmax as \((x - \max x) - \log \sum_c e^{x_c - \max x}\) and the smoothed loss as
-    \((1 - \varepsilon)\,\text{NLL} + \frac{\varepsilon}{C}\,\text{spread}\); its default
+    log-softmax as \((z - \max z) - \log \sum_k e^{z_k - \max z}\) and the smoothed loss as
+    \((1 - \alpha)\,\text{NLL} + \frac{\alpha}{K}\,\text{spread}\); its default
     precision is float32, in which a well-separated correct row costs exactly 0.
 
     Parameters
@@ -310,7 +310,7 @@ def torch_cross_entropy_loss(target, logits, *, weight=None, ignore_index=-100, 
     ignore_index : int, default=-100
         A target value whose samples are left out.
     label_smoothing : float, default=0.0
-        \(\varepsilon\) in [0, 1].
+        \(\alpha\) in [0, 1].
     dtype : {numpy.float64, numpy.float32}, default=numpy.float64
         The precision PyTorch computes in.
 
@@ -378,8 +378,8 @@ def keras_categorical_crossentropy(y_true, y_prob, *, label_smoothing=0.0, from_
     r"""Keras ``CategoricalCrossentropy`` (JAX backend, mean over samples) as documented.
 
     $$
-    l_i = -\sum_c q_{ic} \log \tilde P_{ic}, \qquad
-    q_{ic} = (1 - \varepsilon)\, y_{ic} + \frac{\varepsilon}{C}, \qquad
+    \ell_i = -\sum_k q_{ik} \log \tilde P_{ik}, \qquad
+    q_{ik} = (1 - \alpha)\, y_{ik} + \frac{\alpha}{K}, \qquad
     \tilde P_{ic} = \operatorname{clip}\Bigl(\frac{P_{ic}}{\sum_j P_{ij}}, 10^{-7}, 1 - 10^{-7}\Bigr)
     $$
 
@@ -387,7 +387,7 @@ def keras_categorical_crossentropy(y_true, y_prob, *, label_smoothing=0.0, from_
     ``y_true`` is one-hot (or any target distribution); probabilities are rescaled to sum to 1
     and clipped by the backend's ``epsilon()`` (1e-7), far more coarsely than scikit-learn.
     With ``from_logits=True`` the scores go through JAX's log-softmax,
-    \((z - \max z) - \log \sum_c e^{z_c - \max z}\), instead (no clip). Keras's default
+    \((z - \max z) - \log \sum_k e^{z_k - \max z}\), instead (no clip). Keras's default
     precision is float32, in which the upper clip is 0.99999988: a perfect prediction then
     costs \(1.19 \times 10^{-7}\) instead of \(10^{-7}\). XLA on the CPU flushes subnormal
     numbers to zero, so where this gives a loss below 1.2e-38 in float32, Keras gives 0.
@@ -400,7 +400,7 @@ def keras_categorical_crossentropy(y_true, y_prob, *, label_smoothing=0.0, from_
         Probabilities (each row is rescaled to sum to 1), or scores when ``from_logits`` is
         true (−inf is accepted where the target is positive; Keras returns nan where it is 0).
     label_smoothing : float, default=0.0
-        \(\varepsilon\) in [0, 1].
+        \(\alpha\) in [0, 1].
     from_logits : bool, default=False
         Whether ``y_prob`` holds scores.
     dtype : {numpy.float64, numpy.float32}, default=numpy.float64

@@ -41,7 +41,7 @@ def _check_labels_for(X: np.ndarray, y_true) -> np.ndarray:
 
 
 def linear_predictor(X, beta, b=0.0):
-    r"""The linear predictor \(Z = X\beta + b\): one score (logit) per sample.
+    r"""The linear predictor \(z = X\beta + b\): one score (logit) per sample.
 
     Parameters
     ----------
@@ -253,7 +253,7 @@ def log_loss_hessian(X, beta, b=0.0):
 
 
 def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
-    r"""The cost of the one-feature logistic model \(p = \sigma(w x + b)\) for each slope \(w\).
+    r"""The cost of the one-feature logistic model \(p = \sigma(\beta x + b)\) for each slope \(\beta\).
 
     A one-dimensional slice through the cost surface, used to compare the shapes of MSE
     and log loss.
@@ -265,11 +265,11 @@ def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
     y_true : array-like of shape (n_samples,)
         Labels, 0 or 1.
     slopes : array-like of shape (n_slopes,)
-        Values of \(w\) at which to evaluate the cost, finite.
+        Values of \(\beta\) at which to evaluate the cost, finite.
     b : float, default=0.0
         The intercept, held fixed along the slice.
     cost : {"log_loss", "mse"}, default="log_loss"
-        ``"log_loss"`` is `log_loss_from_logits` of the scores \(w x + b\), exact for any
+        ``"log_loss"`` is `log_loss_from_logits` of the scores \(\beta x + b\), exact for any
         score; ``"mse"`` is `mse` of the probabilities `sigmoid` gives them.
 
     Returns

@@ -164,7 +164,7 @@ class LogisticRegression(_Estimator):
     ----------
     C : float, default=inf
         Inverse strength of the L2 penalty on the coefficients (not the intercepts), as in
-        scikit-learn: the fit minimises \(C \sum_i l_i + \frac12\lVert\beta\rVert^2\).
+        scikit-learn: the fit minimises \(C \sum_i \ell_i + \frac12\lVert\beta\rVert^2\).
         ``inf``, the default, is no penalty: the article's model.
     learning_rate : float, default=1.0
         Step size of gradient descent (ignored by ``solver="newton"``). Must be > 0.

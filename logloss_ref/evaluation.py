@@ -43,7 +43,7 @@ def binary_entropy(prevalence: float) -> float:
     Returns
     -------
     float
-        Between 0 and \(\ln 2\).
+        Between 0 and \(\log 2\).
 
     Raises
     ------
@@ -70,7 +70,7 @@ def baseline_log_loss(y_true, *, labels=None, sample_weight=None) -> float:
     A model that ignores every feature and answers the (weighted) share of 1s,
     \(\bar y\), for each sample scores \(H(\bar y)\); with K classes it answers the
     shares \(\pi_k\) of every class and scores \(-\sum_k \pi_k \log \pi_k\), which is
-    \(\ln K\) when the classes are equally common. Any model worth keeping must do better
+    \(\log K\) when the classes are equally common. Any model worth keeping must do better
     on the same data.
 
     Parameters
@@ -85,7 +85,7 @@ def baseline_log_loss(y_true, *, labels=None, sample_weight=None) -> float:
     Returns
     -------
     float
-        In \([0, \ln K]\) (\(\ln 2\) for two classes); 0 when only one class occurs.
+        In \([0, \log K]\) (\(\log 2\) for two classes); 0 when only one class occurs.
 
     Raises
     ------
@@ -103,7 +103,7 @@ def baseline_log_loss(y_true, *, labels=None, sample_weight=None) -> float:
     >>> from logloss_ref import baseline_log_loss
     >>> baseline_log_loss([1, 0, 0, 0])
     0.5623351446188083
-    >>> baseline_log_loss(["coat", "jacket", "cardigan"])  # ln 3
+    >>> baseline_log_loss(["coat", "jacket", "cardigan"])  # log 3
     1.0986122886681096
     """
     index, classes = check_classes(y_true, labels)

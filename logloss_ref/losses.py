@@ -35,7 +35,7 @@ def mean_log_loss(data: Predictions, reduction: str = "mean"):
 
 
 def mse(y_true, y_pred, *, sample_weight=None):
-    r"""Mean squared error, \(\frac{1}{N}\sum_i (\hat y_i - y_i)^2\).
+    r"""Mean squared error, \(\frac{1}{N}\sum_i (f_i - y_i)^2\) of predictions \(f_i\).
 
     The cost of linear regression. For a 0/1 target it is also called the Brier score.
 
@@ -46,7 +46,7 @@ def mse(y_true, y_pred, *, sample_weight=None):
     y_pred : array-like of shape (n_samples,)
         Predictions, finite.
     sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weights; the result is then \(\sum_i w_i (\hat y_i - y_i)^2 / \sum_i w_i\).
+        Non-negative weights; the result is then \(\sum_i w_i (f_i - y_i)^2 / \sum_i w_i\).
 
     Returns
     -------
@@ -150,8 +150,8 @@ def log_loss(y_true, y_prob, *, labels=None, sample_weight=None, reduction="mean
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights, not all zero.
     reduction : {"mean", "sum", "none"}, default="mean"
-        ``"mean"``: \(\sum_i w_i l_i / \sum_i w_i\) (the plain mean without weights);
-        ``"sum"``: \(\sum_i w_i l_i\); ``"none"``: the array of \(w_i l_i\).
+        ``"mean"``: \(\sum_i w_i \ell_i / \sum_i w_i\) (the plain mean without weights);
+        ``"sum"``: \(\sum_i w_i \ell_i\); ``"none"``: the array of \(w_i \ell_i\).
 
     Returns
     -------
@@ -176,7 +176,7 @@ def log_loss(y_true, y_prob, *, labels=None, sample_weight=None, reduction="mean
 
     Notes
     -----
-    Natural logarithm, so the unit is nats (divide by \(\ln 2\) for bits).
+    Natural logarithm, so the unit is nats (divide by \(\log 2\) for bits).
 
     Clipping: like ``sklearn.metrics.log_loss``, each corrected probability is clipped to
     \([\varepsilon, 1 - \varepsilon]\) with \(\varepsilon = 2^{-52}\), the float64
@@ -230,11 +230,11 @@ def log_loss_from_logits(y_true, logits, *, labels=None, sample_weight=None, red
     r"""Binary cross-entropy computed exactly from logits \(z = \operatorname{logit}(p)\), and its K-class form.
 
     $$
-    l_i = \begin{cases} \operatorname{softplus}(-z_i) = -\log \sigma(z_i) & y_i = 1 \\
+    \ell_i = \begin{cases} \operatorname{softplus}(-z_i) = -\log \sigma(z_i) & y_i = 1 \\
     \operatorname{softplus}(z_i) = -\log(1 - \sigma(z_i)) & y_i = 0
     \end{cases}
     \qquad\text{or}\qquad
-    l_i = -\log \operatorname{softmax}(z_i)_{y_i} = \operatorname{log1p}\Bigl(\sum_{j \ne \hat k}
+    \ell_i = -\log \operatorname{softmax}(z_i)_{y_i} = \operatorname{log1p}\Bigl(\sum_{j \ne \hat k}
     e^{z_{ij} - m_i}\Bigr) + (m_i - z_{i y_i})
     $$
 

@@ -27,7 +27,7 @@ import sympy as sp
 
 # --- the symbols the pages use ----------------------------------------------------------------
 z, y = sp.symbols("z y", real=True)
-beta, b, u, w = sp.symbols("beta b u w", real=True)
+beta, b, u, v = sp.symbols("beta b u v", real=True)
 N, K = sp.symbols("N K", integer=True, positive=True)
 i, j, k, c = sp.symbols("i j k c", integer=True, positive=True)
 x_ = sp.IndexedBase("x", real=True)
@@ -269,10 +269,10 @@ DERIVATIONS: dict[str, Derivation] = {
         ),
         Derivation(
             "hessian-quadratic-form",
-            sp.Add(u**2 * sp.Derivative(L(beta, b), (beta, 2)), 2 * u * w * sp.Derivative(L(beta, b), beta, b),
-                   w**2 * sp.Derivative(L(beta, b), (b, 2)), evaluate=False),
+            sp.Add(u**2 * sp.Derivative(L(beta, b), (beta, 2)), 2 * u * v * sp.Derivative(L(beta, b), beta, b),
+                   v**2 * sp.Derivative(L(beta, b), (b, 2)), evaluate=False),
             (
-                Step(sp.Sum(sp.Mul(sigma(score(i)), 1 - sigma(score(i)), sp.Add(u * x_[i], w, evaluate=False) ** 2,
+                Step(sp.Sum(sp.Mul(sigma(score(i)), 1 - sigma(score(i)), sp.Add(u * x_[i], v, evaluate=False) ** 2,
                                    evaluate=False), (i, 1, N)) / N,
                      r"each second derivative is $\sigma(z_i)(1 - \sigma(z_i))$ times two of $x_i$ and $1$"),
             ),
