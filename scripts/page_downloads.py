@@ -34,6 +34,8 @@ FIGURE_REF = re.compile(r"^!\[(?P<alt>[^\]]+)\]\((?:\.\./)*figures/(?P<stem>[\w-
 INLINE_MATHS = re.compile(r"\\\((?P<tex>.+?)\\\)", re.S)
 LINK = re.compile(r"\]\((?P<target>(?![a-z][a-z0-9+.-]*:)[^)\s]+)\)")  # relative targets only
 TITLE = re.compile(r"^# (?P<title>.+)$", re.M)
+# A collapsed question of "Check your understanding": its answer is indented under it.
+QUESTION = re.compile(r'^\?\?\? question "(?P<question>[^"]+)"\n(?P<answer>(?:(?: {4}.*)?\n)+)', re.M)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ def page_parts(markdown: str, *, link: Callable[[str], str]) -> list:
 
     ``link`` turns a link target of the page (``log-loss.md#anchor``) into an absolute URL.
     """
+    # A notebook has no collapsed blocks: each question is followed by its answer, whose
+    # examples become cells like any other.
+    markdown = QUESTION.sub(lambda m: f"**Question.** {m['question']}\n\n**Answer.** "
+                            + textwrap.dedent(m["answer"]).lstrip("\n"), markdown)
     parts: list = []
     position = 0
     for block in PYCON_BLOCK.finditer(markdown):

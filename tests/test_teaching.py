@@ -228,3 +228,52 @@ def test_the_numbering_lint_catches_a_wrong_number():
     pages = read_pages()
     pages["faq.md"] += "\nSee [step 3](sigmoid.md).\n"
     assert numbering_problems(pages, nav_pages()) == ["faq.md: a link says 'step 3' but sigmoid.md is step 2"]
+
+
+# --- check your understanding -------------------------------------------------------------------
+
+QUESTION = re.compile(r'^\?\?\? question "(?P<question>[^"]+)"\n(?P<answer>(?:(?: {4}.*)?\n)+)', re.M)
+DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+")
+OUTPUT_NUMBER = re.compile(r"-?\d+\.\d+(?:e[+-]?\d+)?")
+
+
+def question_problems(page: str, text: str) -> list[str]:
+    """At least two collapsed questions at the end of the page; each decimal an answer states is
+    printed, to the digits stated, by an example inside that answer (or is given: it appears in
+    the question or in an example's own code)."""
+    problems = []
+    section = text.split("\n## Check your understanding\n", 1)
+    if len(section) == 1:
+        return [f"{page}: no 'Check your understanding' section"]
+    if "\n## " in section[1]:
+        problems.append(f"{page}: the questions are not the page's last section")
+    questions = list(QUESTION.finditer(section[1]))
+    if len(questions) < 2:
+        problems.append(f"{page}: {len(questions)} question(s); at least two are wanted")
+    for match in questions:
+        answer = "\n".join(line[4:] for line in match["answer"].splitlines())
+        outputs, given = [], set(DECIMAL.findall(match["question"]))
+        for block in re.finditer(r"```pycon\n(.*?)```", answer, re.S):
+            for line in block[1].splitlines():
+                if line.startswith((">>>", "...")):
+                    given.update(DECIMAL.findall(line))
+                else:
+                    outputs.append(line)
+        printed = [float(n) for n in OUTPUT_NUMBER.findall("\n".join(outputs))]
+        for stated in set(DECIMAL.findall(prose(answer))) - given:
+            digits = len(stated.split(".")[1])
+            if not any(round(value, digits) == float(stated) for value in printed):
+                problems.append(f"{page}: the answer to {match['question'][:40]!r}... states {stated}, which no example in it prints")
+    return problems
+
+
+@pytest.mark.parametrize("page", PATH)
+def test_every_page_of_the_path_ends_with_backed_questions(page):
+    assert question_problems(page, read_pages()[page]) == []
+
+
+def test_the_question_check_catches_an_unbacked_answer_and_a_missing_question():
+    text = read_pages()["log-loss.md"]
+    assert any("states 0.123" in p for p in question_problems("log-loss.md", text.replace("to 0.9045: one", "to 0.123: one")))
+    first = QUESTION.search(text)
+    assert "1 question(s)" in question_problems("log-loss.md", text.replace(first[0], ""))[0]
