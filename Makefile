@@ -4,7 +4,7 @@ UV_VERSION := 0.13.8
 UV := .uv/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
-GROUPS := --extra cli --group docs --group test
+GROUPS := --extra cli --extra plots --group docs --group test
 PYTHONS := 3.11 3.12 3.13
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The browser the tests drive; the Pages workflow points it at the runner's Chrome.
@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Trust the machine's certificate store (pip does), e.g. behind a TLS-inspecting proxy.
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: setup browser serve test test-pythons test-peers build lock bench lighthouse clean
+.PHONY: setup browser serve test test-fast test-pythons test-peers build lock bench lighthouse clean
 
 # uv itself, pinned, in a venv of its own so that syncing .venv never touches it.
 $(UV):
@@ -44,6 +44,10 @@ serve: setup
 
 test: setup browser
 	$(PY) -m pytest -n auto
+
+# The edit-test loop: the library's tests, its doctests and the pages' examples (no site, no browser).
+test-fast: setup
+	$(PY) -m pytest -n auto -m "not slow"
 
 # The whole suite on each supported Python, each in its own locked venv (.venv-3.12, ...).
 test-pythons: $(UV) node_modules/.installed browser
@@ -85,4 +89,4 @@ lighthouse: setup browser
 	CHROME_PATH=$(CHROMIUM) $(PY) scripts/lighthouse.py
 
 clean:
-	rm -rf site test-artifacts dist .venv .venv-3.* .venv-peers .uv node_modules
+	rm -rf site test-artifacts dist .cache .venv .venv-3.* .venv-peers .uv node_modules

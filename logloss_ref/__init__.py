@@ -1,8 +1,9 @@
 """logloss_ref: a reference implementation of binary cross-entropy (log loss).
 
 Every public name is re-exported here; the modules behind them are small and private in
-spirit (``links``, ``losses``, ``costs``, ``estimators``, ``data``, ...; figures live in ``logloss_ref.plots``,
-which imports matplotlib and is therefore not imported here).
+spirit (``links``, ``losses``, ``costs``, ``estimators``, ``data``, ...). NumPy is the only
+requirement; the figures live in ``logloss_ref.plots``, which needs matplotlib
+(``pip install 'logloss_ref[plots]'``) and is therefore not imported here.
 """
 
 from ._validation import NotFittedError

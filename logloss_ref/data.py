@@ -14,6 +14,9 @@ import numpy as np
 
 from . import _kernels as K
 from ._validation import check_scalar
+from .costs import linear_predictor
+from .estimators import LogisticRegression
+from .links import sigmoid
 from .losses import corrected_probabilities, log_loss
 
 __all__ = [
@@ -24,6 +27,10 @@ __all__ = [
     "make_customers",
     "make_three_product_customers",
     "three_product_table",
+    "HeldOut",
+    "held_out_predictions",
+    "landscape_slice",
+    "rival_scores",
 ]
 
 # Customer, bought a jacket (1) or a cardigan (0), model's probability of a jacket.
@@ -317,3 +324,50 @@ def make_three_product_customers(n_samples=300, *, seed=0) -> Customers:
     drawn = (rng.uniform(size=(n_samples, 1)) > np.cumsum(P, axis=1)[:, :-1]).sum(axis=1)
     return Customers(X, np.array(PRODUCTS)[drawn], tuple(name for name, *_ in _FEATURES), _PRODUCT_COEF.copy(),
                      _PRODUCT_INTERCEPT.copy())
+
+
+# ---------------------------------------------------------------------------------------------
+# The numbers behind some pages and their figures: computed here, drawn by logloss_ref.plots.
+
+
+def landscape_slice(customers: Customers | None = None):
+    """The slice drawn by ``fig_cost_landscape``: (slopes, intercept, x, y).
+
+    The intercept is held at the value fitted by log loss; the slope ranges over [-2, 4].
+    """
+    data = customers if customers is not None else make_customers()
+    model = LogisticRegression(solver="newton").fit(data.X, data.y)
+    return np.linspace(-2.0, 4.0, 601), float(model.intercept_[0]), data.X[:, 0], data.y
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """Labels of held-out customers and three sets of predicted probabilities for them."""
+
+    y: np.ndarray
+    fitted: np.ndarray
+    overconfident: np.ndarray
+    underconfident: np.ndarray
+
+
+def held_out_predictions(seed: int = 1) -> HeldOut:
+    """Fit on 1000 two-feature customers, predict 1000 others; also sharpen and soften the scores.
+
+    The over-confident model multiplies the fitted logits by 3, the under-confident one
+    divides them by 3: neither changes which side of 0.5 any prediction falls on.
+    """
+    data = make_customers(2000, n_features=2, seed=seed)
+    model = LogisticRegression().fit(data.X[:1000], data.y[:1000])
+    z = model.decision_function(data.X[1000:])
+    return HeldOut(data.y[1000:], sigmoid(z), sigmoid(3 * z), sigmoid(z / 3))
+
+
+def rival_scores(customers: Customers) -> tuple[np.ndarray, np.ndarray]:
+    """Two models' scores for the jacket customers: A, the model they were drawn from, and B, three quarters of A's.
+
+    B ranks the customers exactly as A does but is under-confident: its probabilities sit
+    closer to 0.5. Its log loss is higher by about 0.01, the gap "Is a lower log loss a
+    better model?" measures.
+    """
+    scores_a = linear_predictor(customers.X, customers.true_coef, customers.true_intercept)
+    return scores_a, 0.75 * scores_a

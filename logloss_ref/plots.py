@@ -7,11 +7,16 @@ state or the file system: the caller chooses the theme (``THEMES``), the format 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from cycler import cycler
-from matplotlib.figure import Figure
+
+try:
+    from cycler import cycler
+    from matplotlib.figure import Figure
+except ModuleNotFoundError as missing:  # an extra: numpy is the library's only requirement
+    raise ModuleNotFoundError(
+        "logloss_ref.plots draws with matplotlib, which is not installed: "
+        "pip install 'logloss_ref[plots]'", name=missing.name,
+    ) from missing
 
 from .comparison import compare_log_loss
 from .costs import cost_curve, linear_predictor
@@ -19,9 +24,13 @@ from .data import (
     PRODUCTS,
     CaseStudyTable,
     Customers,
+    HeldOut,
     case_study_table,
+    held_out_predictions,
+    landscape_slice,
     make_customers,
     make_three_product_customers,
+    rival_scores,
     three_product_table,
 )
 from .estimators import LinearRegression, LogisticRegression
@@ -32,7 +41,6 @@ from .losses import log_loss
 __all__ = [
     "FIGURES",
     "THEMES",
-    "HeldOut",
     "fig_baseline_vs_prevalence",
     "fig_cross_entropy",
     "fig_cost_landscape",
@@ -46,9 +54,6 @@ __all__ = [
     "fig_straight_line",
     "fig_three_product_regions",
     "fig_worked_table",
-    "held_out_predictions",
-    "landscape_slice",
-    "rival_scores",
 ]
 
 _COMMON = {
@@ -122,16 +127,6 @@ def fig_sigmoid() -> Figure:
     ax.set(xlim=(-8, 8), ylim=(-0.1, 1.1), xlabel="score z = Xβ + b", ylabel="probability of a jacket")
     ax.legend(loc="upper left", frameon=False)
     return fig
-
-
-def landscape_slice(customers: Customers | None = None):
-    """The slice drawn by ``fig_cost_landscape``: (slopes, intercept, x, y).
-
-    The intercept is held at the value fitted by log loss; the slope ranges over [-2, 4].
-    """
-    data = customers if customers is not None else make_customers()
-    model = LogisticRegression(solver="newton").fit(data.X, data.y)
-    return np.linspace(-2.0, 4.0, 601), float(model.intercept_[0]), data.X[:, 0], data.y
 
 
 def fig_cost_landscape(customers: Customers | None = None) -> Figure:
@@ -258,28 +253,6 @@ def fig_cross_entropy(customers: Customers | None = None) -> Figure:
     return fig
 
 
-@dataclass(frozen=True)
-class HeldOut:
-    """Labels of held-out customers and three sets of predicted probabilities for them."""
-
-    y: np.ndarray
-    fitted: np.ndarray
-    overconfident: np.ndarray
-    underconfident: np.ndarray
-
-
-def held_out_predictions(seed: int = 1) -> HeldOut:
-    """Fit on 1000 two-feature customers, predict 1000 others; also sharpen and soften the scores.
-
-    The over-confident model multiplies the fitted logits by 3, the under-confident one
-    divides them by 3: neither changes which side of 0.5 any prediction falls on.
-    """
-    data = make_customers(2000, n_features=2, seed=seed)
-    model = LogisticRegression().fit(data.X[:1000], data.y[:1000])
-    z = model.decision_function(data.X[1000:])
-    return HeldOut(data.y[1000:], sigmoid(z), sigmoid(3 * z), sigmoid(z / 3))
-
-
 def fig_reliability(held_out: HeldOut | None = None) -> Figure:
     """Reliability diagram: observed share of jackets against predicted probability, per bin."""
     data = held_out if held_out is not None else held_out_predictions()
@@ -371,17 +344,6 @@ def fig_three_product_regions(customers: Customers | None = None) -> Figure:
            xlim=(0, 12), ylim=(0, 10))
     ax.legend(loc="upper right", frameon=True, framealpha=0.0, fontsize=9)
     return fig
-
-
-def rival_scores(customers: Customers) -> tuple[np.ndarray, np.ndarray]:
-    """Two models' scores for the jacket customers: A, the model they were drawn from, and B, three quarters of A's.
-
-    B ranks the customers exactly as A does but is under-confident: its probabilities sit
-    closer to 0.5. Its log loss is higher by about 0.01, the gap "Is a lower log loss a
-    better model?" measures.
-    """
-    scores_a = linear_predictor(customers.X, customers.true_coef, customers.true_intercept)
-    return scores_a, 0.75 * scores_a
 
 
 def fig_paired_intervals(customers: Customers | None = None) -> Figure:

@@ -42,7 +42,7 @@ def mse_against_log_loss() -> dict:
     Also the customers, so that the page can draw the sigmoid of the chosen slope over them.
     """
     from logloss_ref import cost_curve, log_loss_gradient, mse_gradient
-    from logloss_ref.plots import landscape_slice
+    from logloss_ref.data import landscape_slice
 
     slopes, b, x, y = landscape_slice()
     slopes = slopes[::5]  # every 0.05 from -2 to 4

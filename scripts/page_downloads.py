@@ -1,8 +1,8 @@
 """Each documentation page with ``pycon`` examples, as a Jupyter notebook and as a Python script.
 
-The MkDocs hook (scripts/mkdocs_hooks.py) splits a page's Markdown into parts with
-``page_parts``, then writes them with ``notebook`` and ``script``; each such page links to the
-two files ("Run this page"). A page is made of:
+The MkDocs hooks (scripts/mkdocs_hooks.py) split a page's Markdown into parts with
+``page_parts``, then write them with ``notebook`` and ``script`` to ``download_path``; each such
+page links to the two files ("Run this page"). A page is made of:
 
 - ``Prose``: the Markdown between examples. In the notebook it is a Markdown cell, in the script
   comments. Links to other pages become links to the hosted site, and ``\\( \\)`` maths becomes
@@ -27,13 +27,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from page_markup import FIGURE_REF, TITLE
 
 PYCON_BLOCK = re.compile(r"^```pycon[ \t]*\n(?P<body>.*?)^```[ \t]*\n?", re.M | re.S)
-FIGURE_REF = re.compile(r"^!\[(?P<alt>[^\]]+)\]\((?:\.\./)*figures/(?P<stem>[\w-]+)\.svg\)[ \t]*\n?", re.M)
 INLINE_MATHS = re.compile(r"\\\((?P<tex>.+?)\\\)", re.S)
 LINK = re.compile(r"\]\((?P<target>(?![a-z][a-z0-9+.-]*:)[^)\s]+)\)")  # relative targets only
-TITLE = re.compile(r"^# (?P<title>.+)$", re.M)
+DOWNLOADS = "downloads"  # the folder of the site that holds the notebooks and scripts
 # A collapsed question of "Check your understanding": its answer is indented under it.
 QUESTION = re.compile(r'^\?\?\? question "(?P<question>[^"]+)"\n(?P<answer>(?:(?: {4}.*)?\n)+)', re.M)
 
@@ -66,6 +66,12 @@ class Code:
 class Figure:
     stem: str  # the figure's name in logloss_ref.plots.FIGURES
     alt: str
+
+
+def download_path(src_uri: str, suffix: str) -> str:
+    """Where a page's notebook or script lives on the site: ``downloads/loss-curves.ipynb``, ``downloads/home.py``."""
+    stem = src_uri.removesuffix(".md")
+    return f"{DOWNLOADS}/{'home' if stem == 'index' else stem.replace('/', '-')}.{suffix}"
 
 
 def page_title(markdown: str) -> str:
@@ -137,8 +143,9 @@ def _last_expression(source: str) -> ast.expr | None:
     return value
 
 
-def install_command(version: str) -> str:
-    return f"pip install logloss_ref=={version}"
+def install_command(version: str, parts: list) -> str:
+    """The pip command for this version; with the ``plots`` extra (matplotlib) if the page draws figures."""
+    return f"pip install 'logloss_ref[plots]=={version}'" if _has_figures(parts) else f"pip install logloss_ref=={version}"
 
 
 def _has_figures(parts: list) -> bool:
@@ -156,41 +163,47 @@ def notebook(parts: list, *, title: str, url: str, version: str, functions: Mapp
     ``functions`` names the ``logloss_ref.plots`` function that draws each figure, and ``svgs``
     holds its drawing, saved as the output of the cell that calls it.
     """
-    cells = [new_markdown_cell(
+    cells = [_markdown_cell(
         f"*Generated from the page [{title}]({url}) of logloss_ref {version}. "
-        f"To run it, install that version:* `{install_command(version)}`"
+        f"To run it, install that version:* `{install_command(version, parts)}`"
     )]
     if _has_figures(parts):
-        cells.append(new_code_cell("# The figures display below the cells that draw them.\n%matplotlib inline"))
+        cells.append(_code_cell("# The figures display below the cells that draw them.\n%matplotlib inline"))
     for part in parts:
         if isinstance(part, Prose):
-            cells.append(new_markdown_cell(part.markdown))
+            cells.append(_markdown_cell(part.markdown))
         elif isinstance(part, Code):
-            cells.append(new_code_cell(part.source.rstrip("\n"), outputs=_saved_outputs(part)))
-            cells[-1].metadata["tags"] = ["page-example"]
+            cells.append(_code_cell(part.source.rstrip("\n"), outputs=_saved_outputs(part), tag="page-example"))
         else:
             function, svg = functions[part.stem], svgs[part.stem].decode("utf-8")
-            cells.append(new_code_cell(
-                f"from logloss_ref.plots import {function}\n{function}()",
-                outputs=[new_output("display_data", data={"image/svg+xml": svg, "text/plain": part.alt})],
-            ))
-            cells[-1].metadata["tags"] = ["page-figure"]
+            drawn = {"output_type": "display_data", "data": {"image/svg+xml": svg, "text/plain": part.alt}, "metadata": {}}
+            cells.append(_code_cell(f"from logloss_ref.plots import {function}\n{function}()", outputs=[drawn], tag="page-figure"))
     for number, cell in enumerate(cells, start=1):
         cell["id"] = f"cell-{number}"  # fixed ids: the same bytes on every build
-    book = new_notebook(cells=cells, metadata={
+    book = nbformat.from_dict({"cells": cells, "nbformat": 4, "nbformat_minor": 5, "metadata": {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
-    })
-    nbformat.validate(book)
+    }})
+    nbformat.validate(book)  # once, as a whole: nbformat's cell constructors validate each piece, ten times slower
     return nbformat.writes(book)
+
+
+def _markdown_cell(source: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": source}
+
+
+def _code_cell(source: str, *, outputs: list | None = None, tag: str | None = None) -> dict:
+    return {"cell_type": "code", "execution_count": None, "metadata": {"tags": [tag]} if tag else {},
+            "outputs": outputs or [], "source": source}
 
 
 def _saved_outputs(code: Code) -> list:
     if not code.want:
         return []
     if _last_expression(code.source) is not None:
-        return [new_output("execute_result", data={"text/plain": code.want.rstrip("\n")}, execution_count=None)]
-    return [new_output("stream", name="stdout", text=code.want)]
+        return [{"output_type": "execute_result", "data": {"text/plain": code.want.rstrip("\n")}, "metadata": {},
+                 "execution_count": None}]
+    return [{"output_type": "stream", "name": "stdout", "text": code.want}]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,7 +214,7 @@ def script(parts: list, *, title: str, url: str, version: str, filename: str, fu
     """The page as a Python script: prose as comments, examples as code, figures saved beside it."""
     lines = [
         f"# Generated from the page “{title}” of logloss_ref {version}: {url}",
-        f"# To run it, install that version, `{install_command(version)}`, then run `python {filename}`"
+        f"# To run it, install that version, `{install_command(version, parts)}`, then run `python {filename}`"
         + ("; it saves the figures beside itself." if _has_figures(parts) else "."),
         "",
     ]
@@ -243,4 +256,4 @@ def _printed(example: Example) -> str:
     return f"{source[:start]}print({source[start:end]}){source[end:]}"
 
 
-__all__ = ["Code", "Example", "Figure", "Prose", "notebook", "page_parts", "page_title", "script"]
+__all__ = ["Code", "Example", "Figure", "Prose", "download_path", "notebook", "page_parts", "page_title", "script"]

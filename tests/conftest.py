@@ -1,4 +1,14 @@
-"""Shared test set-up: in CI (CI set in the environment) a skipped test fails the run."""
+"""Shared test set-up: the fast tier, the built site, the browser and the served site.
+
+- In CI (``CI`` set in the environment) a skipped test fails the run.
+- ``make test-fast`` runs ``pytest -m "not slow"``: the library's tests, its doctests and the
+  pages' examples. A test is ``slow`` when it needs the built site (any test using the
+  ``built_site`` fixture, the browser tests with it) or its module is in ``FULL_SUITE_ONLY``.
+  ``make test`` runs every test, whatever its marks.
+- The helpers these fixtures and the tests share are plain modules beside this file
+  (``site_map``, ``browsing``, ``pycon_pages``, ``ulps``, ``mutation``); test modules import
+  those, never each other (``test_suite_layout.py``).
+"""
 
 import fcntl
 import os
@@ -8,14 +18,30 @@ import time
 from pathlib import Path
 
 import pytest
+from browsing import CHROMIUM, serve
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# Modules left to `make test` that do not use the built site: a live `mkdocs serve`, the wheel in a
+# new venv, the mutation check, the workflow's linters, and the command line in child processes.
+FULL_SUITE_ONLY = {"test_serve.py", "test_packaging.py", "test_mutations.py", "test_workflow.py", "test_cli.py",
+                   "test_files.py"}
 
 settings.register_profile("ci", deadline=None, database=None, derandomize=True)
 settings.register_profile("dev", deadline=None, database=None)
 settings.register_profile("thorough", deadline=None, database=None, max_examples=2000)  # by hand, before a release
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_collection_modifyitems(config, items):
+    needs_site = {item.path for item in items if "built_site" in getattr(item, "fixturenames", ())}
+    for item in items:
+        if item.path.name in FULL_SUITE_ONLY or "built_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+    # The modules that need the built site last (xdist hands out whole modules in this order): the
+    # first worker to reach one builds the site while the other still runs the library's tests,
+    # instead of both waiting for the build.
+    items.sort(key=lambda item: item.path in needs_site)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -27,7 +53,14 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, worker_id):
+def build_cache(tmp_path_factory, worker_id) -> Path:
+    """The build's cache for this test session, shared by every xdist worker (not the checkout's .cache/)."""
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    return shared / "build-cache"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, worker_id, build_cache):
     """The site built once with ``mkdocs build --strict``, shared by every xdist worker."""
     # Each worker has its own basetemp under one shared parent; the first to take the lock builds.
     shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
@@ -35,7 +68,7 @@ def built_site(tmp_path_factory, worker_id):
     with open(shared / "site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists():
-            env = os.environ | {"NO_MKDOCS_2_WARNING": "1"}
+            env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "LOGLOSS_REF_BUILD_CACHE": str(build_cache)}
             start = time.perf_counter()
             result = subprocess.run(
                 [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
@@ -45,3 +78,27 @@ def built_site(tmp_path_factory, worker_id):
             print(f"mkdocs build --strict took {time.perf_counter() - start:.1f} s")
             done.touch()
     return site
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium, not a downloaded one; no background traffic to other hosts.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """The built site, served under its project path as GitHub Pages would (tests/browsing.py)."""
+    server, url = serve(built_site)
+    yield server, url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(site_server):
+    return site_server[1]

@@ -18,7 +18,6 @@ import contextlib
 import dataclasses
 import doctest
 import functools
-import importlib.util
 import inspect
 import re
 import sys
@@ -31,6 +30,8 @@ from sybil import Sybil
 from sybil.evaluators.doctest import OutputChecker
 
 import logloss_ref
+from prebuild import svg_of
+from pycon_pages import OPTIONFLAGS, PyconParser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -40,16 +41,6 @@ SCORE_ARGUMENTS = {
     "softplus": "x", "sigmoid": "z", "log_sigmoid": "z", "softmax": "z", "log_softmax": "z",
     "log_loss_from_logits": "logits", "log_loss_logits_gradient": "logits",
 }
-
-
-def _load_pages_conftest():
-    spec = importlib.util.spec_from_file_location("pages_conftest", ROOT / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-pages_conftest = _load_pages_conftest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +186,7 @@ def replaced(target: Target, replacement: Callable) -> Iterator[None]:
 
 
 def page_examples(page: Path) -> list[doctest.Example]:
-    return [region.parsed for region in Sybil(parsers=[pages_conftest.PyconParser()]).parse(page)]
+    return [region.parsed for region in Sybil(parsers=[PyconParser()]).parse(page)]
 
 
 def pages() -> list[Path]:
@@ -224,7 +215,7 @@ class _Runner(doctest.DocTestRunner):
     """
 
     def __init__(self, calls: list[int]):
-        super().__init__(checker=OutputChecker(), optionflags=pages_conftest.OPTIONFLAGS, verbose=False)
+        super().__init__(checker=OutputChecker(), optionflags=OPTIONFLAGS, verbose=False)
         self.calls = calls
 
     def report_start(self, out, test, example):
@@ -261,7 +252,7 @@ def run_page(page: Path, calls: list[int]) -> Catch | None:
 
 @functools.cache
 def _example_lines(page: Path) -> list[int]:
-    return [example.line for example in Sybil(parsers=[pages_conftest.PyconParser()]).parse(page)]
+    return [example.line for example in Sybil(parsers=[PyconParser()]).parse(page)]
 
 
 @contextlib.contextmanager
@@ -297,28 +288,19 @@ def catch(twin: Twin) -> Catch | None:
 
 
 def draw_svg(draw: Callable, theme: str = "light") -> bytes:
-    """One figure as the site draws it, as SVG bytes."""
-    import io
-
-    import matplotlib
-
-    from logloss_ref.plots import THEMES
-
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(THEMES[theme]):
-        draw().savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+    """One figure as the site draws it (the pre-build step's own function), as SVG bytes."""
+    return svg_of(draw, theme)
 
 
-def calls_from(module_file: str, draw: Callable) -> set[str]:
-    """The public callables that code of ``module_file`` calls directly while ``draw`` runs."""
+def calls_from(module_files: set[str], draw: Callable) -> set[str]:
+    """The public callables that code of ``module_files`` calls directly while ``draw`` runs."""
     called: set[str] = set()
     stack = contextlib.ExitStack()
     for target in public_targets()[0]:
         original = target.original
 
         def recording(*args, _target=target, _original=original, **kwargs):
-            if sys._getframe(1).f_code.co_filename == module_file:
+            if sys._getframe(1).f_code.co_filename in module_files:
                 called.add(_target.name)
             return _original(*args, **kwargs)
 

@@ -1,4 +1,4 @@
-"""conventions: the documented PyTorch and Keras rules, and the comparison table built from them."""
+"""conventions: the documented PyTorch and Keras rules (the tables of the "Other libraries" page: test_other_libraries_table.py)."""
 
 import math
 
@@ -11,8 +11,6 @@ from hypothesis.extra.numpy import arrays
 from logloss_ref import log_loss, log_loss_from_logits
 from logloss_ref.conventions import (
     KERAS_EPSILON,
-    comparison_markdown,
-    comparison_rows,
     keras_binary_crossentropy,
     torch_bce_loss,
     torch_bce_with_logits_loss,
@@ -56,21 +54,6 @@ def test_keras_clips_at_its_epsilon():
     assert keras_binary_crossentropy([1], [0.0]) == pytest.approx(cap, rel=1e-9)
     assert keras_binary_crossentropy([0], [1.0]) == pytest.approx(-math.log(1 - (1 - KERAS_EPSILON)), rel=1e-9)
     assert keras_binary_crossentropy([1, 0], [0.3, 0.3]) == pytest.approx(log_loss([1, 0], [0.3, 0.3]), rel=1e-15)
-
-
-def test_comparison_rows_agree_with_the_library_and_flag_departures():
-    rows = comparison_rows()
-    for row in rows:
-        if row["input"].startswith("y = 1, p = 0.5") or row["input"] == "y = 1, z = 0":
-            assert all(v == pytest.approx(math.log(2)) for k, v in row.items() if k != "input" and v is not None)
-        if ", z = " in row["input"]:
-            assert row["logloss_ref"] == pytest.approx(row["exact"], rel=1e-15, abs=1e-300)
-            assert row["PyTorch BCEWithLogitsLoss"] == pytest.approx(row["exact"], rel=1e-15, abs=1e-300)
-        else:
-            assert row["scikit-learn"] == pytest.approx(row["logloss_ref"], rel=1e-12)
-    table = comparison_markdown()
-    assert "**100**" in table and "**16.1181**" in table and "**36.0437**" in table
-    assert table.count("\n") == len(rows) + 1
 
 
 @pytest.mark.parametrize("call, error, words", [

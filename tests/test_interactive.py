@@ -16,25 +16,14 @@ import shutil
 import numpy as np
 import pytest
 
+from browsing import CONTRAST_JS, SCREENSHOTS, PageWatch, page_url, serve, set_palette
+from interactive_data import probability_grid
+
 from logloss_ref import log_loss, log_loss_logits_gradient, logit
-# The browser set-up of test_browser: Debian's Chromium, the site served under its project path.
-from test_browser import (  # noqa: F401  (fixtures, found by pytest in this module's namespace)
-    SCREENSHOTS,
-    PageWatch,
-    browser_type_launch_args,
-    page_url,
-    serve,
-    set_palette,
-    site_server,
-    site_url,
-)
-from test_page_downloads import load
-from test_site import DOCS
 
 pytestmark = pytest.mark.browser
 
-interactive_data = load("interactive_data", DOCS.parent / "scripts" / "interactive_data.py")
-GRID = interactive_data.probability_grid()
+GRID = probability_grid()
 FIGURE = ".interactive[data-figure='loss-curves']"
 
 
@@ -76,23 +65,46 @@ def expected_p_text(p: float) -> str:
     return f"{p:.2f}"
 
 
+# What a figure displays, read in one round trip to the browser; SWEEP_JS moves a slider through
+# positions and reads the display at each, as set_slider and a read would one by one.
+SHOWN_LOSS_CURVES_JS = """(figure) => ({
+  index: figure.querySelector('input').value,
+  p: figure.querySelector('.interactive-p').innerText,
+  rows: Object.fromEntries([...figure.querySelectorAll('tr[data-label]')].map(tr => [tr.dataset.label,
+    {loss: tr.querySelector('.loss').innerText, gradient: tr.querySelector('.gradient').innerText}])),
+})"""
+SWEEP_JS = """(figure, [read, selector, indices]) => indices.map(i => {
+  const slider = figure.querySelector(selector);
+  slider.value = i;
+  slider.dispatchEvent(new Event('input'));
+  return eval(read)(figure);
+})"""
+
+
 def check_loss_curves(page, index: int) -> None:
     """The figure shows grid point ``index``, and every number equals the library's at that p."""
+    check_loss_curves_shown(page.locator(FIGURE).evaluate(SHOWN_LOSS_CURVES_JS), index)
+
+
+def check_loss_curves_shown(shown: dict, index: int) -> None:
     p = float(GRID[index])
-    figure = page.locator(FIGURE)
-    assert figure.locator("input").input_value() == str(index)
-    assert figure.locator(".interactive-p").inner_text() == expected_p_text(p)
+    assert shown["index"] == str(index)
+    assert shown["p"] == expected_p_text(p)
     for label in (1, 0):
-        row = figure.locator(f"tr[data-label='{label}']")
-        loss, tolerance = shown_number(row.locator(".loss").inner_text())
+        loss, tolerance = shown_number(shown["rows"][str(label)]["loss"])
         assert abs(loss - log_loss([label], [p])) <= tolerance, (p, label, loss)
-        gradient, tolerance = shown_number(row.locator(".gradient").inner_text())
+        gradient, tolerance = shown_number(shown["rows"][str(label)]["gradient"])
         assert abs(gradient - float(log_loss_logits_gradient([label], [logit(p)])[0])) <= tolerance, (p, label, gradient)
 
 
 def set_slider(page, selector: str, index: int) -> None:
     """Move a slider to a position, as a drag would (the value, then an input event)."""
     page.locator(selector).evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }", index)
+
+
+def sweep(page, figure: str, read_js: str, indices: list[int]) -> list[dict]:
+    """What the figure displays at each of ``indices`` of its slider, moved there in turn."""
+    return page.locator(figure).evaluate(SWEEP_JS, [read_js, "input", indices])
 
 
 def set_index(page, index: int) -> None:
@@ -118,9 +130,9 @@ def test_it_starts_where_the_static_page_does_and_matches_the_library_everywhere
     start = int(list(GRID).index(0.5))
     check_loss_curves(page, start)  # the page's prose: the curves cross at p = 0.5, at ln 2
     assert not page.locator(".interactive-replaced img:visible").count()  # the static figure gives way
-    for index in range(len(GRID)):  # every position, the extremes 1e-12 and 1 - 1e-12 included
-        set_index(page, index)
-        check_loss_curves(page, index)
+    positions = list(range(len(GRID)))  # every position, the extremes 1e-12 and 1 - 1e-12 included
+    for index, shown in zip(positions, sweep(page, FIGURE, SHOWN_LOSS_CURVES_JS, positions), strict=True):
+        check_loss_curves_shown(shown, index)
 
 
 def test_keyboard(loss_curves):
@@ -209,8 +221,6 @@ def test_a_planted_error_fails_the_check(page, built_site, tmp_path, defect):
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_its_text_has_at_least_4_5_to_1_contrast(loss_curves, scheme):
-    from test_browser import CONTRAST_JS
-
     set_palette(loss_curves, scheme)
     for selector in (f"{FIGURE} label", f"{FIGURE} td", f"{FIGURE} .interactive-reset"):
         measured = loss_curves.evaluate(CONTRAST_JS, selector)
@@ -226,30 +236,40 @@ MSE_FIGURE = ".interactive[data-figure='mse-against-log-loss']"
 
 @pytest.fixture(scope="module")
 def landscape():
-    from logloss_ref.plots import landscape_slice
+    from logloss_ref.data import landscape_slice
 
     slopes, b, x, y = landscape_slice()
     return slopes[::5], b, x, y
 
 
+SHOWN_MSE_JS = """(figure) => ({
+  index: figure.querySelector('input').value,
+  w: figure.querySelector('.interactive-w').innerText,
+  rows: Object.fromEntries([...figure.querySelectorAll('tr[data-cost]')].map(tr => [tr.dataset.cost,
+    {cost: tr.querySelector('.cost').innerText, gradient: tr.querySelector('.gradient').innerText}])),
+  curve: figure.querySelector('polyline.curve-1').getAttribute('points'),
+})"""
+
+
 def check_mse_figure(page, index: int, landscape, curve: bool = True) -> None:
+    check_mse_shown(page.locator(MSE_FIGURE).evaluate(SHOWN_MSE_JS), index, landscape, curve)
+
+
+def check_mse_shown(shown: dict, index: int, landscape, curve: bool = True) -> None:
     from logloss_ref import cost_curve, log_loss_gradient, mse_gradient, sigmoid
 
     slopes, b, x, y = landscape
     w = float(slopes[index])
-    figure = page.locator(MSE_FIGURE)
-    assert figure.locator("input").input_value() == str(index)
-    assert figure.locator(".interactive-w").inner_text() == f"{w:.2f}"
+    assert shown["index"] == str(index)
+    assert shown["w"] == f"{w:.2f}"
     gradients = {"mse": mse_gradient, "log_loss": log_loss_gradient}
     for name in ("mse", "log_loss"):
-        row = figure.locator(f"tr[data-cost='{name}']")
-        cost, tolerance = shown_number(row.locator(".cost").inner_text())
+        cost, tolerance = shown_number(shown["rows"][name]["cost"])
         assert abs(cost - float(cost_curve(x, y, [w], b=b, cost=name)[0])) <= tolerance, (w, name, cost)
-        size, tolerance = shown_number(row.locator(".gradient").inner_text())
+        size, tolerance = shown_number(shown["rows"][name]["gradient"])
         assert abs(size - abs(float(gradients[name](x[:, None], y, [w], b)[0][0]))) <= tolerance, (w, name, size)
     if curve:  # the one formula written in JavaScript: the drawn sigmoid, against the library's
-        points = figure.locator("polyline.curve-1").first.get_attribute("points")
-        xy = [tuple(map(float, point.split(","))) for point in points.split()]
+        xy = [tuple(map(float, point.split(","))) for point in shown["curve"].split()]
         drawn_x = [(px - 52) / (624 - 52) * 12 for px, _ in xy]
         drawn_p = [(200 - py) / (200 - 14) * 1.2 - 0.1 for _, py in xy]
         expected = sigmoid(w * np.array(drawn_x) + b)
@@ -271,9 +291,9 @@ def test_mse_figure_starts_at_the_page_s_plateau_and_matches_the_library_everywh
     slopes = landscape[0]
     start = int(np.argmin(np.abs(slopes + 1.0)))
     check_mse_figure(mse_figure, start, landscape)  # slope -1: the flat MSE the page describes
-    for index in range(len(slopes)):  # both ends of the slope range included
-        set_mse_index(mse_figure, index)
-        check_mse_figure(mse_figure, index, landscape, curve=index % 10 == 0 or index == len(slopes) - 1)
+    positions = list(range(len(slopes)))  # both ends of the slope range included
+    for index, shown in zip(positions, sweep(mse_figure, MSE_FIGURE, SHOWN_MSE_JS, positions), strict=True):
+        check_mse_shown(shown, index, landscape, curve=index % 10 == 0 or index == len(slopes) - 1)
 
 
 def test_mse_figure_by_keyboard_mouse_and_touch(mse_figure, landscape, browser, site_url):
@@ -323,29 +343,37 @@ def test_mse_figure_with_its_sigmoid_1_percent_off_fails_the_check(page, built_s
 TABLE_FIGURE = ".interactive[data-figure='worked-table']"
 
 
+SHOWN_TABLE_JS = """(figure) => ({
+  rows: [...figure.querySelectorAll('tr[data-row]')].map(tr => ({row: tr.dataset.row, index: tr.querySelector('input').value,
+    p: tr.querySelector('output').innerText, corrected: tr.querySelector('.corrected').innerText,
+    log: tr.querySelector('.log').innerText})),
+  logLoss: figure.querySelector('.log-loss').innerText,
+  meanLog: figure.querySelector('.mean-log').innerText,
+})"""
+
+
 def check_worked_table(page, indices: list[int]) -> None:
     from logloss_ref import case_study_table, corrected_probabilities
 
     y = case_study_table().y_true
     p = GRID[indices]
-    figure = page.locator(TABLE_FIGURE)
+    shown = page.locator(TABLE_FIGURE).evaluate(SHOWN_TABLE_JS)
     corrected = corrected_probabilities(y, p)
     logs = -log_loss(y, p, reduction="none")
-    for k, index in enumerate(indices):
-        row = figure.locator(f"tr[data-row='{k}']")
-        assert row.locator("input").input_value() == str(index)
-        assert row.locator("output").inner_text() == expected_p_text(float(p[k]))
-        shown_corrected = row.locator(".corrected").inner_text()
-        if "−" in shown_corrected or "e" in shown_corrected:
-            assert shown_corrected == expected_p_text(float(corrected[k])), (k, shown_corrected)
+    assert [row["row"] for row in shown["rows"]] == [str(k) for k in range(len(indices))]
+    for k, (index, row) in enumerate(zip(indices, shown["rows"], strict=True)):
+        assert row["index"] == str(index)
+        assert row["p"] == expected_p_text(float(p[k]))
+        if "−" in row["corrected"] or "e" in row["corrected"]:
+            assert row["corrected"] == expected_p_text(float(corrected[k])), (k, row["corrected"])
         else:
-            value, tolerance = shown_number(shown_corrected)
+            value, tolerance = shown_number(row["corrected"])
             assert abs(value - corrected[k]) <= tolerance, (k, value)
-        value, tolerance = shown_number(row.locator(".log").inner_text())
+        value, tolerance = shown_number(row["log"])
         assert abs(value - logs[k]) <= tolerance, (k, value)
-    value, tolerance = shown_number(figure.locator(".log-loss").inner_text())
+    value, tolerance = shown_number(shown["logLoss"])
     assert abs(value - log_loss(y, p)) <= tolerance, value
-    value, tolerance = shown_number(figure.locator(".mean-log").inner_text())
+    value, tolerance = shown_number(shown["meanLog"])
     assert abs(value + log_loss(y, p)) <= tolerance, value
 
 
@@ -429,8 +457,6 @@ def test_the_table_with_its_mean_1_percent_off_fails_the_check(page, built_site,
 @pytest.mark.parametrize("md, figure", [("why-not-mse.md", MSE_FIGURE), ("log-loss.md", TABLE_FIGURE)])
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_the_other_figures_in_both_palettes(page, site_url, md, figure, scheme):
-    from test_browser import CONTRAST_JS
-
     page.goto(page_url(site_url, md))
     page.locator(figure).wait_for(state="visible")
     set_palette(page, scheme)

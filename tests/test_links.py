@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from logloss_ref import log_sigmoid, log_softmax, logit, sigmoid, softmax, softplus
+from ulps import ulps_apart
 
 mpmath.mp.dps = 50
 
@@ -24,12 +25,6 @@ def exact_sigmoid(z):
 
 def exact_softplus(x):
     return float(mpmath.log1p(mpmath.exp(mpmath.mpf(x))))
-
-
-def ulps_apart(a, b):
-    if a == b:
-        return 0.0
-    return abs(a - b) / np.spacing(max(abs(a), abs(b)))
 
 
 @pytest.mark.parametrize("z", EXTREMES[np.isfinite(EXTREMES)])

@@ -20,7 +20,7 @@ from logloss_ref import (
     sigmoid,
 )
 from logloss_ref._validation import BLOCK_SIZE
-from test_links import ulps_apart
+from ulps import ulps_apart
 
 mpmath.mp.dps = 50
 

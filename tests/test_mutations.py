@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import mutation
-from logloss_ref import plots
+from logloss_ref import data, plots
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "test-artifacts" / "mutations"
@@ -37,8 +37,8 @@ CONSTRUCTORS_NOT_PERTURBED = {
     "NotFittedError": "an exception type: no number to perturb",
 }
 
-# What each figure draws from beyond the public callables its own code calls (those are found by
-# tracing): the functions that the library's code calls for it. Reviewed by hand.
+# What each figure draws from beyond the public callables that its own code and logloss_ref.data call
+# (found by tracing): the functions that the library's code calls for it. Reviewed by hand.
 FIGURE_ALSO_DRAWS_FROM = {
     "cost-landscape": {"mse", "sigmoid", "log_loss_from_logits"},  # through cost_curve
 }
@@ -81,7 +81,8 @@ def test_a_perturbed_function_changes_the_figure_it_feeds(stem, built_site):
     # (so builds are byte-identical, and "the SVG changed" below means something).
     assert (built_site / "figures" / f"{stem}.svg").read_bytes() == unperturbed, f"{stem} differs between drawings"
     assert (built_site / "figures" / f"{stem}-dark.svg").read_bytes() == mutation.draw_svg(draw, "dark"), stem
-    feeds = mutation.calls_from(plots.__file__, draw) | FIGURE_ALSO_DRAWS_FROM.get(stem, set())
+    # The figure's own code, and the data helpers it takes its numbers from (landscape_slice, ...).
+    feeds = mutation.calls_from({plots.__file__, data.__file__}, draw) | FIGURE_ALSO_DRAWS_FROM.get(stem, set())
     assert feeds, f"{stem} draws from no function of the library"
     unchanged = [name for name in sorted(feeds)
                  if (stem, name) not in INVISIBLE and not mutation.changes_figure(draw, TARGETS[name], unperturbed)]

@@ -71,6 +71,35 @@ def test_both_ship_the_licence_and_every_module(dist):
     assert {"LICENSE", "pyproject.toml", "README.md"} | modules <= in_sdist
 
 
+def test_numpy_is_the_only_requirement_and_matplotlib_comes_with_the_plots_extra(dist):
+    with zipfile.ZipFile(dist["wheel"]) as wheel:
+        metadata = wheel.read(next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    requires = [line.removeprefix("Requires-Dist: ") for line in metadata.splitlines() if line.startswith("Requires-Dist: ")]
+    assert [r for r in requires if "extra ==" not in r] == ["numpy>=1.26"], requires
+    assert 'matplotlib>=3.8; extra == "plots"' in requires, requires
+
+
+# Imported in the venv without extras: the library itself, every module of the package, and what
+# each brought with it. Only logloss_ref.plots may fail, and its message must say how to get it.
+IMPORT_PROBE = """
+import importlib, json, pkgutil, sys
+HEAVY = {"sklearn", "mpmath", "matplotlib", "scipy"}
+import logloss_ref
+heavy_after_import = sorted(HEAVY & {name.split(".")[0] for name in sys.modules})
+loss = logloss_ref.log_loss([0, 1], [0.1, 0.94])
+failed = {}
+for module in pkgutil.iter_modules(logloss_ref.__path__):
+    if not module.name.startswith("__"):
+        try:
+            importlib.import_module("logloss_ref." + module.name)
+        except ImportError as error:
+            failed[module.name] = str(error)
+heavy_after_all = sorted(HEAVY & {name.split(".")[0] for name in sys.modules})
+print(json.dumps({"heavy_after_import": heavy_after_import, "heavy_after_all": heavy_after_all, "loss": loss,
+                  "failed": failed}))
+"""
+
+
 def test_the_wheel_works_in_a_clean_venv_outside_the_checkout(dist, tmp_path):
     venv = tmp_path / "venv"
     run(UV, "venv", "--quiet", "--python", sys.executable, venv, cwd=tmp_path)
@@ -93,3 +122,10 @@ def test_the_wheel_works_in_a_clean_venv_outside_the_checkout(dist, tmp_path):
     seen = json.loads(run(python, "-I", "-c", probe, cwd=tmp_path).stdout)
     assert Path(seen["file"]).is_relative_to(venv), seen["file"]  # the wheel's copy, not this tree
     assert seen["names"] == list(logloss_ref.__all__) and not seen["missing"]
+
+    # No extras: numpy is all there is, and nothing importable reaches for more.
+    imported = json.loads(run(python, "-I", "-c", IMPORT_PROBE, cwd=tmp_path).stdout)
+    assert imported["heavy_after_import"] == [] and imported["heavy_after_all"] == [], imported
+    assert imported["loss"] == logloss_ref.log_loss([0, 1], [0.1, 0.94])
+    assert list(imported["failed"]) == ["plots"], imported["failed"]
+    assert "pip install 'logloss_ref[plots]'" in imported["failed"]["plots"], imported["failed"]["plots"]

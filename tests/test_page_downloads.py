@@ -19,7 +19,6 @@ with the generator's, so the two are compared independently.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import os
 import re
 import subprocess
@@ -27,30 +26,19 @@ import sys
 from pathlib import Path
 
 import nbformat
+import page_downloads
 import pytest
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
-from sybil import Sybil
+from page_markup import FIGURE_REF
+from pycon_pages import OPTIONFLAGS, examples_of
+from site_map import DOCS, html_path, parse
 from sybil.evaluators.doctest import OutputChecker
 
-from test_site import DOCS, html_path, parse
+import logloss_ref
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES_WITH_EXAMPLES = sorted(p.name for p in DOCS.glob("*.md") if "```pycon" in p.read_text(encoding="utf-8"))
-FIGURE_REF = re.compile(r"!\[[^\]]+\]\((?:\.\./)*figures/[\w-]+\.svg\)")
 INLINE_MATHS = re.compile(r"\\\(.+?\\\)", re.S)
-
-
-def load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-page_downloads = load("page_downloads", ROOT / "scripts" / "page_downloads.py")
-pages_conftest = load("pages_conftest", ROOT / "conftest.py")  # the page tests' parser and flags
 
 
 def download(built_site: Path, md: str, suffix: str) -> Path:
@@ -58,9 +46,17 @@ def download(built_site: Path, md: str, suffix: str) -> Path:
     return built_site / "downloads" / f"{name}.{suffix}"
 
 
+def install_command(md: str) -> str:
+    """What the page's notebook and script ask a reader to install: with the plots extra where it draws figures."""
+    version = logloss_ref.__version__
+    if FIGURE_REF.search((DOCS / md).read_text(encoding="utf-8")):
+        return f"pip install 'logloss_ref[plots]=={version}'"
+    return f"pip install logloss_ref=={version}"
+
+
 def page_examples(md: str):
     """The page's examples (doctest.Example) as the page tests run them."""
-    return [region.parsed for region in Sybil(parsers=[pages_conftest.PyconParser()]).parse(DOCS / md)]
+    return examples_of(DOCS / md)
 
 
 def cells_tagged(book, tag: str) -> list:
@@ -99,7 +95,7 @@ def check_outputs(pairs) -> list[str]:
     return [
         f"{cell.id}: the page shows {want!r}, the notebook printed {shown(cell.outputs)!r}"
         for cell, want in pairs
-        if not checker.check_output(want, shown(cell.outputs), pages_conftest.OPTIONFLAGS)
+        if not checker.check_output(want, shown(cell.outputs), OPTIONFLAGS)
     ]
 
 
@@ -127,7 +123,7 @@ def test_the_notebook_holds_the_page_and_prints_what_it_shows(md, built_site, ke
     text = download(built_site, md, "ipynb").read_text(encoding="utf-8")
     book = nbformat.reads(text, as_version=4)
     nbformat.validate(book)  # as JupyterLab will read it
-    assert "pip install logloss_ref" in book.cells[0].source and "Generated from the page" in book.cells[0].source
+    assert f"`{install_command(md)}`" in book.cells[0].source and "Generated from the page" in book.cells[0].source
     page = (DOCS / md).read_text(encoding="utf-8")
     markdown = "".join(cell.source for cell in book.cells if cell.cell_type == "markdown")
     assert "\\(" not in markdown and len(re.findall(r"(?<!\$)\$(?!\$)[^$\n]+\$", markdown)) == len(INLINE_MATHS.findall(page))
@@ -152,7 +148,7 @@ def test_the_script_runs_and_saves_the_figures_beside_itself(md, built_site, tmp
     script = tmp_path / download(built_site, md, "py").name
     script.write_bytes(download(built_site, md, "py").read_bytes())
     first_lines = script.read_text(encoding="utf-8").splitlines()[:2]
-    assert "Generated from the page" in first_lines[0] and "pip install logloss_ref" in first_lines[1]
+    assert "Generated from the page" in first_lines[0] and f"`{install_command(md)}`" in first_lines[1]
     done = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True, timeout=300,
                           env=os.environ | {"MPLBACKEND": "Agg"})
     assert done.returncode == 0, done.stderr

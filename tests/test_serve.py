@@ -1,9 +1,11 @@
 """`make serve` as a contributor uses it: a real `mkdocs serve` shows each kind of edit.
 
 The server runs on a copy of the tree (the edits never touch this checkout) on a free port, with
-exactly the arguments of the Makefile's serve recipe but the address. It must start without a
-warning, mount the site under the project path, and serve the new content after an edit to a
-docstring, a figure function and mkdocs.yml.
+exactly the arguments of the Makefile's serve recipe but the address, and with the build cache of
+this test session: its first build finds the pre-build step's outputs that the session's build
+computed, as a contributor's second `make serve` would. It must start without a warning, mount
+the site under the project path, and serve the new content after an edit to a page, to the
+library (a docstring and a figure function, saved together) and to mkdocs.yml.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from test_site import BASE_PATH
+from site_map import BASE_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +85,7 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_serve_shows_docstring_figure_and_config_edits(tree):
+def test_serve_shows_page_library_and_config_edits(tree, built_site, build_cache):
     arguments = serve_arguments()
     assert "--strict" in arguments and "--dirty" not in arguments
     address = arguments[arguments.index("--dev-addr") + 1]
@@ -91,7 +93,8 @@ def test_serve_shows_docstring_figure_and_config_edits(tree):
     arguments[arguments.index(address)] = f"127.0.0.1:{port}"
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", *arguments], cwd=tree,
-        env=os.environ | {"NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=os.environ | {"NO_MKDOCS_2_WARNING": "1", "LOGLOSS_REF_BUILD_CACHE": str(build_cache)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     log: list[str] = []
     threading.Thread(target=lambda: log.extend(server.stderr), daemon=True).start()
@@ -108,13 +111,16 @@ def test_serve_shows_docstring_figure_and_config_edits(tree):
         warnings = [line for line in log if "WARNING" in line and not re.search(r'"GET [^"]*" code 302', line)]
         assert not warnings, warnings
 
-        # A docstring: the API page shows the new text (plain serve rebuilds everything).
+        # A page: the new text is served, from the outputs the pre-build step had.
+        replace_in(tree / "docs" / "faq.md", "\n## Why use log loss?", "\nEdited page marker 3b8d\n\n## Why use log loss?")
+        wait_until(lambda: b"Edited page marker 3b8d" in body(site + "faq/"), "the page edit")
+
+        # The library: the API page shows the new docstring, and the figure is redrawn from the
+        # edited figure function (the pre-build step runs again, with the library as it is now).
         replace_in(tree / "logloss_ref" / "losses.py", "Binary cross-entropy (log loss) of predicted probabilities",
                    "Edited docstring marker 7f3a: log loss of predicted probabilities")
-        wait_until(lambda: b"Edited docstring marker 7f3a" in body(site + "reference/"), "the docstring edit")
-
-        # A figure function: the figure is redrawn from the edited library.
         replace_in(tree / "logloss_ref" / "plots.py", "xlim=(-8, 8), ylim=(-0.1, 1.1)", "xlim=(-8, 8), ylim=(-0.3, 1.3)")
+        wait_until(lambda: b"Edited docstring marker 7f3a" in body(site + "reference/"), "the docstring edit")
         wait_until(lambda: body(site + "figures/sigmoid.svg") not in (sigmoid_svg, b""), "the figure edit")
 
         # mkdocs.yml: the new copyright line is in every page's footer.

@@ -7,16 +7,16 @@ Sybil cannot: that every decimal a page's prose states is produced by an example
 from __future__ import annotations
 
 import doctest
-import html.parser
 import re
 import subprocess
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 from mkdocs.utils.yaml import yaml_load
+from page_markup import FIGURE_REF
+from site_map import BASE_PATH, DOCS, PAGES, ROOT, SITE_URL, hosted_url, html_path, nav_pages, parse
 
 from logloss_ref.conventions import (
     KERAS_BCE_URL,
@@ -28,12 +28,6 @@ from logloss_ref.conventions import (
 )
 from logloss_ref.plots import FIGURES
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-CONFIG = yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))  # MkDocs' loader: !ENV resolved
-SITE_URL = CONFIG["site_url"]  # where the site is hosted, under a project path
-BASE_PATH = urlparse(SITE_URL).path  # "/logloss_ref/"
-PAGES = sorted(p for p in DOCS.rglob("*.md"))
 REFERENCE_PAGES = {"reference.md"}  # generated from docstrings, whose examples run as doctests
 TUTORIAL_PAGES = [p for p in PAGES if p.relative_to(DOCS).as_posix() not in REFERENCE_PAGES]
 
@@ -41,49 +35,6 @@ TUTORIAL_PAGES = [p for p in PAGES if p.relative_to(DOCS).as_posix() not in REFE
 NOT_EXAMPLE_NUMBERS = {"index.md": {"3.11"}}
 # Links that leave the site on purpose (citations); none are assets the page loads.
 EXTERNAL_LINKS_ALLOWED = {TORCH_BCE_URL, TORCH_BCE_LOGITS_URL, KERAS_BCE_URL, TORCH_CE_URL, KERAS_CCE_URL, KERAS_SCCE_URL}
-
-
-class _Collector(html.parser.HTMLParser):
-    """Gathers the tags, attributes and visible text of an HTML page."""
-
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.meta: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.tags.append((tag, attrs))
-        if tag == "meta" and "name" in attrs:
-            self.meta[attrs["name"]] = attrs.get("content", "")
-
-
-def parse(html_file: Path) -> _Collector:
-    collector = _Collector()
-    collector.feed(html_file.read_text(encoding="utf-8"))
-    return collector
-
-
-def nav_pages() -> list[str]:
-    """Every page of mkdocs.yml's nav, sections flattened."""
-
-    def walk(entries):
-        for entry in entries:
-            for value in entry.values():
-                yield from walk(value) if isinstance(value, list) else [value]
-
-    return list(walk(CONFIG["nav"]))
-
-
-def html_path(site: Path, md: str) -> Path:
-    stem = md.removesuffix(".md")
-    return site / ("index.html" if stem == "index" else f"{stem}/index.html")
-
-
-def hosted_url(md: str) -> str:
-    """The page's address on the hosted site."""
-    stem = md.removesuffix(".md")
-    return SITE_URL if stem == "index" else f"{SITE_URL}{stem}/"
 
 
 def test_site_url_has_the_project_path_and_can_be_overridden(monkeypatch):
@@ -190,7 +141,7 @@ def test_every_public_name_is_on_the_api_page():
 def test_each_figure_is_used_and_drawn_in_both_palettes(built_site):
     used = set()
     for page in PAGES:
-        used |= set(re.findall(r"\]\((?:\.\./)*figures/([\w-]+)\.svg\)", page.read_text(encoding="utf-8")))
+        used |= {match["stem"] for match in FIGURE_REF.finditer(page.read_text(encoding="utf-8"))}
     assert used == set(FIGURES), f"unused: {set(FIGURES) - used}, unknown: {used - set(FIGURES)}"
     for stem in FIGURES:
         for name in (f"{stem}.svg", f"{stem}-dark.svg"):

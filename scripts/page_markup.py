@@ -1,0 +1,105 @@
+"""How a page asks for what the pre-build step computed, and the Markdown that answers it.
+
+- ``![alt](figures/NAME.svg)`` shows the figure of ``logloss_ref.plots.FIGURES`` named NAME: it
+  becomes the light and the dark drawing, each with its width and height so that the page keeps
+  their space, and the palette toggle shows one of them (``#only-light``, ``#only-dark``).
+- ``<!-- interactive: NAME -->``, on the line after a figure, adds an interactive figure: a hidden
+  container holding its data as JSON, which ``docs/assets/interactive/NAME.js`` builds and shows.
+- ``<!-- comparison-table -->`` and ``<!-- multiclass-comparison-table -->`` are the tables of the
+  "Other libraries" page.
+- ``<!-- derivation: NAME -->`` is the derivation NAME of ``scripts/derivations.py``, each step
+  printed from the expressions the tests prove equal.
+
+Plain text in, text out, from the outputs of ``scripts/prebuild.py``: nothing here knows MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+
+from prebuild import THEME_SUFFIX, Prebuilt, figure_path
+
+FIGURE_REF = re.compile(r"!\[(?P<alt>[^\]]+)\]\((?P<prefix>(?:\.\./)*)figures/(?P<stem>[\w-]+)\.svg\)")
+INTERACTIVE = re.compile(r"<!-- interactive: (?P<name>[\w-]+) -->")
+TABLE = re.compile(r"<!-- (?P<name>[\w-]+-table) -->")
+DERIVATION = re.compile(r"<!-- derivation: (?P<name>[\w-]+) -->")
+TITLE = re.compile(r"^# (?P<title>.+)$", re.M)
+
+
+class MarkupError(ValueError):
+    """A page asks for something the pre-build step did not compute."""
+
+
+def figures_shown(markdown: str) -> list[str]:
+    """The figures a page shows, by name, in page order."""
+    return [match["stem"] for match in FIGURE_REF.finditer(markdown)]
+
+
+def with_tables(markdown: str, prebuilt: Prebuilt) -> str:
+    def table(match):
+        if match["name"] not in prebuilt.tables:
+            raise MarkupError(f"no table named {match['name']!r} in scripts/other_libraries_table.py")
+        return prebuilt.tables[match["name"]]
+
+    return TABLE.sub(table, markdown)
+
+
+def with_derivations(markdown: str, prebuilt: Prebuilt) -> str:
+    def derivation(match):
+        if match["name"] not in prebuilt.derivations:
+            raise MarkupError(f"no derivation named {match['name']!r} in scripts/derivations.py")
+        return prebuilt.derivations[match["name"]]
+
+    return DERIVATION.sub(derivation, markdown)
+
+
+def with_figures(markdown: str, prebuilt: Prebuilt) -> str:
+    def light_and_dark(match):
+        stem, alt, prefix = match["stem"], match["alt"], match["prefix"]
+        if stem not in prebuilt.figures:
+            raise MarkupError(f"no figure named {stem!r} in logloss_ref.plots.FIGURES")
+        size = prebuilt.figures[stem].size
+        return "".join(
+            f'![{alt}]({prefix}{figure_path(stem, theme)}#only-{theme})'
+            f'{{ width="{size[theme][0]}" height="{size[theme][1]}" loading="lazy" }}'
+            for theme in THEME_SUFFIX
+        )
+
+    return FIGURE_REF.sub(light_and_dark, markdown)
+
+
+def with_interactive_figures(markdown: str, prebuilt: Prebuilt) -> str:
+    """Each marker as the figure's container: hidden until its script builds it, so that without
+    JavaScript the static figure above it is all there is."""
+    def container(match):
+        name = match["name"]
+        if name not in prebuilt.interactive:
+            raise MarkupError(f"no interactive figure named {name!r} in scripts/interactive_data.py")
+        data = json.dumps(prebuilt.interactive[name], separators=(",", ":")).replace("</", "<\\/")
+        return (f'<div class="interactive" data-figure="{name}" hidden>'
+                f'<script type="application/json" class="interactive-data">{data}</script></div>')
+
+    return INTERACTIVE.sub(container, markdown)
+
+
+def with_download_links(markdown: str, page_path: str, downloads: dict[str, str]) -> str:
+    """The "Run this page" line under the title, linking to the page's notebook and script.
+
+    ``page_path`` is the page's path in docs/; ``downloads`` the two files' paths on the site by
+    suffix (``{"ipynb": "downloads/log-loss.ipynb", "py": ...}``).
+    """
+    folder = posixpath.dirname(page_path) or "."
+    href = {suffix: posixpath.relpath(path, folder) for suffix, path in downloads.items()}
+    name = {suffix: posixpath.basename(path) for suffix, path in downloads.items()}
+    links = (
+        f'Run this page: [notebook]({href["ipynb"]}){{ download="{name["ipynb"]}" '
+        f'aria-label="Download this page as a Jupyter notebook" }} · '
+        f'[script]({href["py"]}){{ download="{name["py"]}" aria-label="Download this page as a Python script" }}\n'
+        f"{{: .run-this-page }}"
+    )
+    title = TITLE.search(markdown)
+    if title is None:
+        raise MarkupError("the page has no '# ' title")
+    return f"{markdown[:title.end()]}\n\n{links}\n{markdown[title.end():]}"

@@ -1,0 +1,252 @@
+"""The pre-build step: everything the pages show that the library computes, computed once per version of it.
+
+    python scripts/prebuild.py OUTDIR
+
+imports ``logloss_ref`` from this checkout and writes into OUTDIR:
+
+- ``figures/NAME.svg`` and ``figures/NAME-dark.svg``: every figure of ``logloss_ref.plots.FIGURES``
+  in the light and the dark palette, byte-identical from one run to the next;
+- ``prebuilt.json``: for each figure, the function that draws it and its size in CSS pixels in
+  each palette; the data of each interactive figure (``scripts/interactive_data.py``); the tables
+  of the "Other libraries" page as Markdown (``scripts/other_libraries_table.py``); each
+  derivation of ``scripts/derivations.py`` as display maths; the library's version.
+
+Nothing here knows MkDocs. The site's hooks call ``prebuilt()``, which returns these outputs for
+the library as it is on disk now from a cache folder (``.cache/prebuild/KEY``, KEY a hash of every
+file and package version they depend on), running this script in a child process first when they
+are not there. A child process, because ``mkdocs serve`` keeps every module it has imported; the
+child imports the library as it is now. A page edit finds the outputs in the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.metadata
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+MANIFEST = "prebuilt.json"
+THEME_SUFFIX = {"light": "", "dark": "-dark"}
+# The files the outputs are computed from; a change to any of them computes them again.
+SOURCES = ("logloss_ref/**/*.py", "scripts/prebuild.py", "scripts/interactive_data.py", "scripts/other_libraries_table.py",
+           "scripts/derivations.py")
+# The packages whose versions can change the outputs' bytes (matplotlib's SVG writer, scikit-learn's column).
+PACKAGES = ("numpy", "matplotlib", "scikit-learn", "mpmath", "sympy")
+# The columns of the "Other libraries" tables that do not depend on the library (other_libraries_table.py):
+# kept apart, so that a library edit does not import scikit-learn again (it takes longer than the tables).
+REFERENCE_SOURCES, REFERENCE_PACKAGES = ("scripts/other_libraries_table.py",), ("scikit-learn", "mpmath")
+UNFINISHED = "unfinished-"  # the name's start of a cache entry being written
+KEEP = 3  # cache entries kept: the newest, so that undoing an edit under `make serve` finds its outputs
+SVG_SIZE = re.compile(rb'<svg[^>]*?width="(?P<w>[\d.]+)pt" height="(?P<h>[\d.]+)pt"')
+
+
+def figure_path(stem: str, theme: str = "light") -> str:
+    """Where a figure's drawing lives, in OUTDIR and on the site: ``figures/sigmoid-dark.svg``."""
+    return f"figures/{stem}{THEME_SUFFIX[theme]}.svg"
+
+
+def cache_root() -> Path:
+    """The build's cache folder: ``.cache/`` in the checkout, or ``$LOGLOSS_REF_BUILD_CACHE``."""
+    return Path(os.environ.get("LOGLOSS_REF_BUILD_CACHE") or ROOT / ".cache")
+
+
+# ---------------------------------------------------------------------------------------------
+# The outputs, as the hooks (or any other builder) read them
+
+
+@dataclass(frozen=True)
+class Figure:
+    function: str  # the logloss_ref.plots function that draws it, e.g. "fig_sigmoid"
+    size: dict[str, tuple[int, int]]  # palette -> (width, height) in CSS pixels
+
+
+@dataclass(frozen=True)
+class Prebuilt:
+    """The outputs of one run of the pre-build step, in ``folder``."""
+
+    folder: Path
+    version: str
+    figures: dict[str, Figure]
+    interactive: dict[str, dict]
+    tables: dict[str, str]
+    derivations: dict[str, str]
+
+    @classmethod
+    def load(cls, folder: Path) -> Prebuilt:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        figures = {stem: Figure(entry["function"], {theme: tuple(size) for theme, size in entry["size"].items()})
+                   for stem, entry in manifest["figures"].items()}
+        return cls(folder, manifest["version"], figures, manifest["interactive"], manifest["tables"],
+                   manifest["derivations"])
+
+    def svg(self, stem: str, theme: str = "light") -> bytes:
+        return (self.folder / figure_path(stem, theme)).read_bytes()
+
+
+class PrebuildError(RuntimeError):
+    pass
+
+
+def source_key(sources=SOURCES, packages=PACKAGES) -> str:
+    """A hash of everything the outputs depend on: the sources' bytes, the packages' versions, Python's."""
+    digest = hashlib.sha256(sys.version.encode())
+    for package in packages:
+        digest.update(f"\0{package}={importlib.metadata.version(package)}".encode())
+    for path in sorted({path for pattern in sources for path in ROOT.glob(pattern)}):
+        digest.update(b"\0" + path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def prebuilt(cache: Path | None = None) -> Prebuilt:
+    """The outputs for the library as it is on disk now: from the cache, else computed into it first."""
+    entries = (cache or cache_root()) / "prebuild"
+    folder = entries / source_key()
+    reference = entries / "reference" / f"{source_key(REFERENCE_SOURCES, REFERENCE_PACKAGES)}.json"
+    if not (folder / MANIFEST).is_file():
+        run_into(folder, reference)
+    for used in (folder, reference):
+        if used.exists():
+            os.utime(used)  # the most recently used entries are the last ones pruned
+    prune(entries)
+    prune(reference.parent)
+    return Prebuilt.load(folder)
+
+
+def run_into(folder: Path, reference: Path) -> None:
+    """Run this script in a child process, writing to a scratch folder that becomes ``folder`` when complete."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=UNFINISHED, dir=folder.parent))
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), str(scratch), "--reference", str(reference)],
+                          cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise PrebuildError(f"the pre-build step failed:\n{done.stderr}")
+    try:
+        scratch.rename(folder)
+    except OSError:  # another build of the same sources finished first: the same bytes
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def prune(folder: Path) -> None:
+    """Keep the KEEP most recently used entries of ``folder``, and unfinished ones younger than an hour (a run in progress)."""
+    entries = [path for path in folder.iterdir() if path.name != "reference"]
+    unfinished = [path for path in entries if path.name.startswith(UNFINISHED)]
+    finished = sorted((path for path in entries if path not in unfinished), key=lambda path: path.stat().st_mtime)
+    for path in finished[:-KEEP] + [path for path in unfinished if time.time() - path.stat().st_mtime > 3600]:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Computing the outputs (in the child process)
+
+
+def svg_of(draw, theme: str = "light") -> bytes:
+    """A figure function's drawing in one palette, as SVG bytes without a date (the same bytes every time)."""
+    import matplotlib
+
+    from logloss_ref.plots import THEMES
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(THEMES[theme]):
+        draw().savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def css_size(svg: bytes) -> tuple[int, int]:
+    """The drawing's width and height in CSS pixels (matplotlib writes points), for the img tag."""
+    size = SVG_SIZE.search(svg)
+    return round(float(size["w"]) * 4 / 3), round(float(size["h"]) * 4 / 3)
+
+
+def run_job(job: tuple) -> object:
+    if job[0] == "figure":
+        from logloss_ref.plots import FIGURES
+
+        return svg_of(FIGURES[job[1]], job[2])
+    from other_libraries_table import reference_values
+
+    return reference_values()
+
+
+def compute(reference: Path | None = None) -> tuple[dict, dict[str, bytes]]:
+    """(the manifest, the SVG files by path). The reference values are read from ``reference`` if it
+    exists, else computed and written there; the figures are drawn on every core."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import logloss_ref
+    from interactive_data import FIGURES as INTERACTIVE
+    from logloss_ref.plots import FIGURES
+    from derivations import DERIVATIONS, to_markdown
+    from other_libraries_table import tables
+
+    known = json.loads(reference.read_text(encoding="utf-8")) if reference and reference.is_file() else None
+    figure_jobs = [("figure", stem, theme) for stem in FIGURES for theme in THEME_SUFFIX]
+    # The reference values first, if needed: the longest job. The workers are forked from this
+    # process, so the library and matplotlib are imported once.
+    jobs = ([("reference",)] if known is None else []) + figure_jobs
+    if "fork" in multiprocessing.get_all_start_methods():
+        with ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(run_job, jobs))
+    else:
+        results = [run_job(job) for job in jobs]
+    if known is None:
+        known = results.pop(0)
+        if reference:
+            write_whole(reference, json.dumps(known).encode())
+    drawn = {figure_path(stem, theme): svg for (_, stem, theme), svg in zip(figure_jobs, results)}
+    manifest = {
+        "version": logloss_ref.__version__,
+        "figures": {stem: {"function": draw.__name__,
+                           "size": {theme: css_size(drawn[figure_path(stem, theme)]) for theme in THEME_SUFFIX}}
+                    for stem, draw in FIGURES.items()},
+        "interactive": {name: make() for name, make in INTERACTIVE.items()},
+        "tables": tables(known),
+        "derivations": {name: to_markdown(name) for name in DERIVATIONS},
+    }
+    return manifest, drawn
+
+
+def write_whole(path: Path, content: bytes) -> None:
+    """Write ``path`` whole or not at all, also with two builds at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=UNFINISHED, delete=False) as scratch:
+        scratch.write(content)
+    os.replace(scratch.name, path)
+
+
+def write(outdir: Path, manifest: dict, drawn: dict[str, bytes]) -> None:
+    for path, svg in drawn.items():
+        (outdir / path).parent.mkdir(parents=True, exist_ok=True)
+        (outdir / path).write_bytes(svg)
+    (outdir / MANIFEST).write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", type=Path, help="folder to write the figures and prebuilt.json to")
+    parser.add_argument("--reference", type=Path, help="JSON file of the tables' reference values: read if it exists, else written")
+    args = parser.parse_args()
+    # The library of this checkout, even where another copy is installed (a worktree, a copy of the tree).
+    sys.path[:0] = [str(ROOT), str(SCRIPTS)]
+    args.outdir.mkdir(parents=True, exist_ok=True)
+    write(args.outdir, *compute(args.reference))
+
+
+if __name__ == "__main__":
+    main()
