@@ -26,7 +26,7 @@ from .data import (
 )
 from .links import log_sigmoid, log_softmax, logit, sigmoid, softmax, softplus
 from .losses import EPS, corrected_probabilities, log_loss, log_loss_from_logits, mse
-from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary
+from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary, SegmentedLogLossAccumulator
 from .comparison import LogLossComparison, LogLossComparisonAccumulator, compare_log_loss
 from .costs import cost_curve, linear_predictor, log_loss_gradient, log_loss_hessian, log_loss_logits_gradient, mse_gradient
 from .estimators import ConvergenceWarning, LinearRegression, LogisticRegression
@@ -46,6 +46,7 @@ __all__ = [
     "LogLossComparisonAccumulator",
     "LogLossSummary",
     "LogisticRegression",
+    "SegmentedLogLossAccumulator",
     "NotFittedError",
     "accuracy",
     "baseline_log_loss",

@@ -149,7 +149,7 @@ def test_k_classes_any_split_gives_the_whole_array_results(case, from_scores):
 def test_k_class_accumulators_refuse_to_mix():
     three = LogLossAccumulator(labels=[0, 1, 2])
     with pytest.raises(ValueError, match="cannot merge accumulators of different classes"):
-        three.merge(LogLossAccumulator())
+        three.merge(LogLossAccumulator().update([0, 1], [0.2, 0.7]))
     with pytest.raises(ValueError, match="y_prob has 2 columns but labels has 3 classes"):
         three.update([0, 1], [[0.5, 0.5], [0.5, 0.5]])
     with pytest.raises(ValueError, match=r"y_true\[1\] is 7, which is not among the classes"):
