@@ -67,11 +67,12 @@ class _ExactSums:
     terms are summed apart (an infinite log loss stays infinite).
     """
 
-    __slots__ = ("n_rows", "n_columns", "integers", "special", "grid", "exponent0", "pending")
+    __slots__ = ("n_rows", "n_columns", "totals", "special", "grid", "exponent0", "pending")
 
     def __init__(self, n_rows: int, n_columns: int):
         self.n_rows, self.n_columns = n_rows, n_columns
-        self.integers = [0] * (n_rows * n_columns)  # the flushed totals, times 2**_SCALE_BITS, row by row
+        # The flushed totals, row by row: each a list of floats whose exact sum it is (`_as_terms`).
+        self.totals: list[list[float]] = [[] for _ in range(n_rows * n_columns)]
         self.special = np.zeros((n_rows, n_columns))  # the sum of the infinite terms of each cell
         self.grid = None  # (2, rows, columns, width): per cell and exponent, the sums of the high and low halves
         self.exponent0 = 0  # the exponent of the grid's first column
@@ -82,7 +83,7 @@ class _ExactSums:
         extra = n_rows - self.n_rows
         if extra <= 0:
             return
-        self.integers += [0] * (extra * self.n_columns)
+        self.totals += [[] for _ in range(extra * self.n_columns)]
         self.special = np.concatenate([self.special, np.zeros((extra, self.n_columns))])
         if self.grid is not None:
             shape = (2, extra, self.n_columns, self.grid.shape[3])
@@ -176,11 +177,16 @@ class _ExactSums:
             return
         high, low = self.grid
         n_columns = self.n_columns
+        added: dict[int, int] = {}
         for r, c, k in zip(*(index.tolist() for index in np.nonzero(high))):
-            self.integers[r * n_columns + c] += int(high[r, c, k]) << (self.exponent0 + k - _HIGH_BITS + _SCALE_BITS)
+            cell = r * n_columns + c
+            added[cell] = added.get(cell, 0) + (int(high[r, c, k]) << (self.exponent0 + k - _HIGH_BITS + _SCALE_BITS))
         for r, c, k in zip(*(index.tolist() for index in np.nonzero(low))):
+            cell = r * n_columns + c
             low_integer = int(low[r, c, k] * float(1 << (53 - _HIGH_BITS)))
-            self.integers[r * n_columns + c] += low_integer << (self.exponent0 + k - 53 + _SCALE_BITS)
+            added[cell] = added.get(cell, 0) + (low_integer << (self.exponent0 + k - 53 + _SCALE_BITS))
+        for cell, integer in added.items():
+            self.totals[cell] = _as_terms(_as_integer(self.totals[cell]) + integer)
         self.grid = None
         self.pending = 0
 
@@ -191,14 +197,17 @@ class _ExactSums:
         n_columns = self.n_columns
         for source, target in enumerate(range(other.n_rows) if rows is None else rows):
             for c in range(n_columns):
-                self.integers[target * n_columns + c] += other.integers[source * n_columns + c]
+                theirs = other.totals[source * n_columns + c]
+                if theirs:
+                    mine = self.totals[target * n_columns + c]
+                    self.totals[target * n_columns + c] = _as_terms(_as_integer(mine) + _as_integer(theirs))
             self.special[target] += other.special[source]
 
     def row(self, r: int) -> _ExactSums:
         """A copy of one row, as a table of its own."""
         self.flush()
         one = _ExactSums(1, self.n_columns)
-        one.integers = self.integers[r * self.n_columns:(r + 1) * self.n_columns]
+        one.totals = [list(terms) for terms in self.totals[r * self.n_columns:(r + 1) * self.n_columns]]
         one.special = self.special[r:r + 1].copy()
         return one
 
@@ -207,7 +216,10 @@ class _ExactSums:
         self.flush()
         if self.special[row, column]:
             return float(self.special[row, column])
-        integer = self.integers[row * self.n_columns + column]
+        terms = self.totals[row * self.n_columns + column]
+        if len(terms) < 2:
+            return terms[0] if terms else 0.0
+        integer = _as_integer(terms)
         try:
             return integer / (1 << _SCALE_BITS)
         except OverflowError:  # beyond the largest float
@@ -219,15 +231,7 @@ class _ExactSums:
     def terms(self, column: int, row: int = 0) -> list[float]:
         """The cell's sum as floats whose exact sum it is, largest first (at most ~40; usually one to three)."""
         self.flush()
-        integer, terms = self.integers[row * self.n_columns + column], []
-        while integer:
-            try:
-                term = integer / (1 << _SCALE_BITS)
-            except OverflowError:
-                term = math.copysign(math.ldexp(1.0, 1023), integer)
-            terms.append(term)
-            numerator, denominator = term.as_integer_ratio()
-            integer -= (numerator << _SCALE_BITS) // denominator  # exact: the denominator is a power of 2 below 2**1075
+        terms = list(self.totals[row * self.n_columns + column])
         if self.special[row, column]:
             terms.append(float(self.special[row, column]))
         return terms
@@ -235,13 +239,37 @@ class _ExactSums:
     def set_terms(self, column: int, terms, row: int = 0) -> None:
         """Add floats read back from `terms` (exactly) to a cell."""
         self.flush()
+        finite = []
         for term in terms:
             term = float(term)
-            if not math.isfinite(term):
+            if math.isfinite(term):
+                finite.append(term)
+            else:
                 self.special[row, column] += term
-                continue
-            numerator, denominator = term.as_integer_ratio()
-            self.integers[row * self.n_columns + column] += (numerator << _SCALE_BITS) // denominator
+        cell = row * self.n_columns + column
+        self.totals[cell] = _as_terms(_as_integer(self.totals[cell]) + _as_integer(finite))
+
+
+def _as_integer(terms) -> int:
+    """The exact sum of finite floats, times 2**_SCALE_BITS, as an integer."""
+    integer = 0
+    for term in terms:
+        numerator, denominator = term.as_integer_ratio()
+        integer += (numerator << _SCALE_BITS) // denominator  # exact: the denominator is a power of 2 below 2**1075
+    return integer
+
+
+def _as_terms(integer: int) -> list[float]:
+    """An integer times 2**-_SCALE_BITS as floats whose exact sum it is, largest first (usually one to three)."""
+    terms = []
+    while integer:
+        try:
+            term = integer / (1 << _SCALE_BITS)  # rounded once, correctly
+        except OverflowError:  # beyond the largest float: peel off the largest one
+            term = math.copysign(math.ldexp(1.0, 1023), integer)
+        terms.append(term)
+        integer -= _as_integer([term])
+    return terms
 
 
 def _exact_sum(values) -> float:
