@@ -36,6 +36,7 @@ from .comparison import LogLossComparisonAccumulator
 from .data import case_study_table
 from .io import InputError, LabelReader, SegmentCoder, open_predictions
 from .io._arrow import read_ahead
+from .io.labels import texts
 from .streaming import LogLossAccumulator, LogLossSummary, SegmentedLogLossAccumulator
 
 DEFAULT_CHUNK_ROWS = 1 << 18  # rows scored at a time: ~20 MiB of arrays, and faster than 1 << 20 here
@@ -284,7 +285,7 @@ def _classes(args, source, score_columns: list[str]) -> list[str] | None:
         column = batch.columns[args.label]
         if column.null_count:
             LabelReader(args.label)(pa, column, batch)  # words the missing label
-        seen.update(str(v) for v in (column.dictionary if pa.types.is_dictionary(column.type) else column.unique()).to_pylist())
+        seen.update(str(v) for v in texts(pa, column)[1])
     classes = sorted(seen)
     if len(classes) != len(score_columns):
         raise InputError(f"{source.name}: column {args.label!r} holds {len(classes)} labels ({', '.join(classes[:10])}"

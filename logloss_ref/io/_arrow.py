@@ -101,6 +101,8 @@ def converted(pa, name: str, first_row: int, pieces, columns: list[str], numeric
                 batch.columns[column] = constant_column(pa, constants[column], piece.num_rows, column in numeric, name)
                 continue
             array = piece.column(column)
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()
             if column in numeric:
                 if array.null_count:
                     at = int(np.argmin(numpy_view(pa, array.is_valid())))

@@ -1,9 +1,10 @@
 """A dataset: several files read as one, as Spark, Dask, BigQuery exports and Hive tables write them.
 
 The parts are read one after another, each by the reader of its format, so memory does not
-grow with their number. Folders named ``key=value`` between the dataset's root and a part
-(Hive-style partitions, such as ``country=US/part-00000.parquet``) give every row of that part
-a column ``key`` of that value; it is never read from the part itself. Each part must have the
+grow with their number. Folders named ``key=value`` between the dataset's root (the folder, or
+a pattern's fixed start) and a part, or anywhere in the path of files listed one by one
+(Hive-style partitions, such as ``country=US/part-00000.parquet``), give every row of that
+part a column ``key`` of that value; it is never read from the part itself. Each part must have the
 columns asked for: an error names the part, and the row within it.
 """
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
+
 from ._arrow import InputError, load_pyarrow
 from .arrow_reader import ArrowReader
 from .csv_reader import CsvReader
-from .dataset import Dataset, Part, find_parts
+from .dataset import Dataset, Part, _partitions, find_parts
 from .location import Location
 from .parquet_reader import ParquetReader
 
@@ -28,7 +31,9 @@ def open_predictions(paths: list[str], *, delimiter: str | None = None, batch_ro
 
     A dataset is a folder (its files, sub-folders included), a glob pattern (``'preds/*.parquet'``,
     ``**`` for any depth), several files, or a mix, each local or a URI; files and folders whose
-    names start with ``.`` or ``_`` (``_SUCCESS``, ``.crc``) are left out.
+    names start with ``.`` or ``_`` (``_SUCCESS``, ``.crc``) are left out. Folders named
+    ``key=value`` below a folder or pattern, or anywhere in the path of files listed one by one,
+    give their rows a column ``key`` (Hive-style partitions).
     """
     pa = load_pyarrow()
     if paths == ["-"]:
@@ -45,7 +50,7 @@ def open_predictions(paths: list[str], *, delimiter: str | None = None, batch_ro
         if isinstance(found, Location):
             if len(paths) == 1:
                 return open_part(found)
-            parts.append(Part(found, {}))
+            parts.append(Part(found, _partitions(posixpath.dirname(found.path.replace(os.sep, "/")))))
         elif not found:
             pattern = any(c in argument for c in "*?[")
             raise InputError(f"{argument}: {'no file matches the pattern' if pattern else 'the folder holds no data file'}")
