@@ -238,7 +238,7 @@ def _open(args):
         raise InputError(f"--delimiter must be one character; got {args.delimiter!r}")
     score_columns = args.prob if args.prob is not None else args.logit
     option = "--prob" if args.prob is not None else "--logit"
-    source = open_predictions(args.paths, delimiter=args.delimiter, batch_rows=args.chunk_rows)
+    source = open_predictions(args.paths, delimiter=args.delimiter, batch_rows=args.chunk_rows, threads=_threads(args))
     if len(set(score_columns)) != len(score_columns):
         raise InputError(f"{source.name}: {option} names the same column twice: {', '.join(map(repr, score_columns))}")
     if args.command == "compare" and len(score_columns) != 2:

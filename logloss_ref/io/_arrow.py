@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,8 +32,15 @@ def load_pyarrow():
 @dataclass
 class Batch:
     name: str  # the file it comes from, as errors name it
-    first_row: int  # the number of its first row in that file, as errors report it
+    row_base: int | Callable[[], int]  # the number of the first row of its stretch of the file (or how to count it)
     columns: dict  # column name -> float64 NumPy array (numeric columns) or pyarrow Array
+    offset: int = 0  # rows before this batch in its stretch
+
+    @property
+    def first_row(self) -> int:
+        """The number of its first row in the file, as errors report it."""
+        base = self.row_base() if callable(self.row_base) else self.row_base
+        return base + self.offset
 
     @property
     def num_rows(self) -> int:
@@ -88,14 +95,17 @@ def regrouped(pa, record_batches, rows: int):
         yield pa.Table.from_batches(pending).combine_chunks()
 
 
-def converted(pa, name: str, first_row: int, pieces, columns: list[str], numeric: set[str], constants: dict | None = None):
+def converted(pa, name: str, first_row, pieces, columns: list[str], numeric: set[str], constants: dict | None = None):
     """`Batch` after `Batch` from tables or record batches: numeric columns as float64, checked for missing values.
 
-    ``constants`` holds columns that are one value for the whole file (a dataset's partition
-    columns): they become dictionary arrays of that value, or float64 arrays when numeric.
+    ``first_row`` is the number of the first row, or a function that counts it (a stretch of a
+    file read beside the others). ``constants`` holds columns that are one value for the whole
+    file (a dataset's partition columns): they become dictionary arrays of that value, or float64
+    arrays when numeric.
     """
+    offset = 0
     for piece in pieces:
-        batch = Batch(name, first_row, {})
+        batch = Batch(name, first_row, {}, offset)
         for column in columns:
             if constants and column in constants:
                 batch.columns[column] = constant_column(pa, constants[column], piece.num_rows, column in numeric, name)
@@ -106,10 +116,10 @@ def converted(pa, name: str, first_row: int, pieces, columns: list[str], numeric
             if column in numeric:
                 if array.null_count:
                     at = int(np.argmin(numpy_view(pa, array.is_valid())))
-                    raise InputError(f"{name}: row {first_row + at}, column {column!r}: the value is missing (an empty field)")
+                    raise InputError(f"{name}: row {batch.first_row + at}, column {column!r}: the value is missing (an empty field)")
                 array = as_float(pa, array)
             batch.columns[column] = array
-        first_row += piece.num_rows
+        offset += piece.num_rows
         yield batch
 
 
@@ -120,6 +130,51 @@ def constant_column(pa, value: str, n: int, numeric: bool, name: str):
         except ValueError:
             raise InputError(f"{name}: the partition value {value!r} is not a number") from None
     return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([value], pa.string()))
+
+
+def merged(sources: list, depth: int = 2) -> Iterator:
+    """The items of several iterables, each read in a thread of its own, as they come.
+
+    An error in any of them is raised here; stopping early stops them all.
+    """
+    pending: queue.Queue = queue.Queue(maxsize=depth * len(sources))
+    stop = threading.Event()
+
+    def read(source) -> None:
+        try:
+            for item in source:
+                while not stop.is_set():
+                    try:
+                        pending.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            pending.put((_DONE, None))
+        except BaseException as error:  # handed to the caller, which raises it
+            pending.put((None, error))
+
+    readers = [threading.Thread(target=read, args=(source,), daemon=True) for source in sources]
+    for reader in readers:
+        reader.start()
+    try:
+        running = len(readers)
+        while running:
+            item, error = pending.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                running -= 1
+                continue
+            yield item
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+
+
+_DONE = object()
 
 
 def read_ahead(batches, depth: int = 2) -> Iterator:

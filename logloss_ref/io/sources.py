@@ -16,20 +16,20 @@ PARQUET = (".parquet", ".pq")
 ARROW = (".arrow", ".feather", ".ipc")
 
 
-def open_file(pa, location: Location, *, delimiter: str | None = None, batch_rows: int = 1 << 18):
+def open_file(pa, location: Location, *, delimiter: str | None = None, batch_rows: int = 1 << 18, threads: int = 1):
     """The reader of one file, chosen by its extension (CSV unless Parquet or Arrow)."""
     lower = location.path.lower()
     if lower.endswith(PARQUET):
         return ParquetReader(pa, location, batch_rows=batch_rows)
     if lower.endswith(ARROW):
         return ArrowReader(pa, location, batch_rows=batch_rows)
-    return CsvReader(pa, location, delimiter=delimiter, batch_rows=batch_rows)
+    return CsvReader(pa, location, delimiter=delimiter, batch_rows=batch_rows, threads=threads)
 
 
-def open_predictions(paths: list[str], *, delimiter: str | None = None, batch_rows: int = 1 << 18):
+def open_predictions(paths: list[str], *, delimiter: str | None = None, batch_rows: int = 1 << 18, threads: int = 1):
     """A reader for ``paths``: ``["-"]`` (CSV on standard input), one file, or a dataset.
 
-    A dataset is a folder (its files, sub-folders included), a glob pattern (``'preds/*.parquet'``,
+    ``threads`` threads may parse a large local CSV file side by side. A dataset is a folder (its files, sub-folders included), a glob pattern (``'preds/*.parquet'``,
     ``**`` for any depth), several files, or a mix, each local or a URI; files and folders whose
     names start with ``.`` or ``_`` (``_SUCCESS``, ``.crc``) are left out. Folders named
     ``key=value`` below a folder or pattern, or anywhere in the path of files listed one by one,
@@ -42,7 +42,7 @@ def open_predictions(paths: list[str], *, delimiter: str | None = None, batch_ro
         raise InputError("- (standard input) cannot be read beside files; give files only, or - alone")
 
     def open_part(location: Location):
-        return open_file(pa, location, delimiter=delimiter, batch_rows=batch_rows)
+        return open_file(pa, location, delimiter=delimiter, batch_rows=batch_rows, threads=threads)
 
     parts: list[Part] = []
     for argument in paths:
