@@ -91,25 +91,26 @@ class _ExactSums:
         self.n_rows = n_rows
 
     def add(self, values: np.ndarray, column: int, *, row: int = 0, rows=None, present=None, offsets=None,
-            n_offsets: int = 1) -> None:
+            n_offsets: int = 1, finite: bool = False) -> None:
         """Add ``values[i]`` (float64, 1-D) to the cell (row, column + offsets[i]).
 
         The row is ``row`` for all, or ``present[rows[i]]`` when ``rows`` (indices into the
         distinct rows ``present``) is given; ``offsets`` (below ``n_offsets``) spread the values
-        over neighbouring columns (calibration bins).
+        over neighbouring columns (calibration bins). ``finite``: the caller knows that no value
+        is infinite, which spares a pass.
         """
         n = len(values)
         if n > _BLOCK:
             for start in range(0, n, _BLOCK):
                 part = slice(start, start + _BLOCK)
                 self.add(values[part], column, row=row, rows=None if rows is None else rows[part], present=present,
-                         offsets=None if offsets is None else offsets[part], n_offsets=n_offsets)
+                         offsets=None if offsets is None else offsets[part], n_offsets=n_offsets, finite=finite)
             return
         if n == 0:
             return
         if self.pending + n > _TERMS_PER_FLUSH:
             self.flush()
-        if not math.isfinite(float(np.sum(values))):  # one cheap pass; a sum that overflowed is checked term by term
+        if not finite and not math.isfinite(float(np.sum(values))):  # one cheap pass; an overflowed sum is checked term by term
             finite = np.isfinite(values)
             if not finite.all():
                 bad = ~finite
@@ -127,8 +128,7 @@ class _ExactSums:
         fraction *= float(1 << _HIGH_BITS)
         high = np.floor(fraction)
         fraction -= high  # the low half, times 2**-27
-        key = exponent.astype(np.intp)
-        key -= lowest
+        key = np.subtract(exponent, lowest, dtype=np.intp)
         if offsets is not None:
             key += offsets * width
         groups = 1 if rows is None else len(present)
@@ -401,16 +401,18 @@ def _add_chunk(sums: _ExactSums, checked: _Checked, n_classes: int, rows: np.nda
             wb = w[sl]
             loss, squared = _weighted(loss, wb), _weighted(squared, wb)
             predicted = _weighted(predicted, wb)
-        sums.add(loss, _LOSS, **at)
-        sums.add(squared, _SQUARED, **at)
-        sums.add(predicted, _BIN_PREDICTED, offsets=bins, n_offsets=N_CALIBRATION_BINS, **at)
+        # Finite by construction: clipped probabilities' losses, squared errors, probabilities and checked
+        # weights (their products with finite weights too); a logit's loss may be infinite.
+        sums.add(loss, _LOSS, finite=not checked.logits, **at)
+        sums.add(squared, _SQUARED, finite=True, **at)
+        sums.add(predicted, _BIN_PREDICTED, offsets=bins, n_offsets=N_CALIBRATION_BINS, finite=True, **at)
         if w is not None:
-            sums.add(wb, _WEIGHT, **at)
-            sums.add(wb[correct], _CORRECT, rows=None if compact is None else compact[correct], present=present)
-            sums.add(wb, _BIN_WEIGHT, offsets=bins, n_offsets=N_CALIBRATION_BINS, **at)
+            sums.add(wb, _WEIGHT, finite=True, **at)
+            sums.add(wb[correct], _CORRECT, rows=None if compact is None else compact[correct], present=present, finite=True)
+            sums.add(wb, _BIN_WEIGHT, offsets=bins, n_offsets=N_CALIBRATION_BINS, finite=True, **at)
             sums.add(wb[hit], _BIN_HIT, rows=None if compact is None else compact[hit], present=present,
-                     offsets=bins[hit], n_offsets=N_CALIBRATION_BINS)
-            sums.add(wb, _CLASS, offsets=index, n_offsets=n_classes, **at)
+                     offsets=bins[hit], n_offsets=N_CALIBRATION_BINS, finite=True)
+            sums.add(wb, _CLASS, offsets=index, n_offsets=n_classes, finite=True, **at)
             continue
         where = [0] if rows is None else present
         key = bins if rows is None else compact * N_CALIBRATION_BINS + bins

@@ -60,6 +60,8 @@ class LabelReader:
 
     def _numbers(self, values: np.ndarray, batch) -> np.ndarray:
         """Labels stored or parsed as numbers: 0/1, or class indices 0 to K-1."""
+        if values.dtype.kind in "iu" and len(values) and values.min() >= 0 and values.max() < self.n_classes:
+            return values.astype(bool) if self.n_classes == 2 else values.astype(np.int64, copy=False)  # two reductions, no temporaries
         if self.n_classes == 2:
             valid = (values == 0) | (values == 1)
         else:
