@@ -164,9 +164,11 @@ class _ExactSums:
             self.exponent0 = lowest
             return
         width = self.grid.shape[3]
-        start, end = min(lowest, self.exponent0), max(highest, self.exponent0 + width - 1)
-        if start == self.exponent0 and end == self.exponent0 + width - 1:
+        if lowest >= self.exponent0 and highest <= self.exponent0 + width - 1:
             return
+        # Widen with room to spare: the exponents of a stream spread slowly, one at a time.
+        start = min(lowest - 8, self.exponent0) if lowest < self.exponent0 else self.exponent0
+        end = max(highest + 8, self.exponent0 + width - 1) if highest > self.exponent0 + width - 1 else self.exponent0 + width - 1
         grid = np.zeros((2, self.n_rows, self.n_columns, end - start + 1))
         grid[..., self.exponent0 - start:self.exponent0 - start + width] = self.grid
         self.grid, self.exponent0 = grid, start
