@@ -64,8 +64,20 @@ class LogLossComparisonAccumulator:
     \(s_d / \sqrt{n}\). The interval is \(\bar d \pm z\,\operatorname{SE}\), with \(z\) the
     normal quantile (1.96 for 95%): the central limit theorem for the mean of the differences.
 
-    Like `LogLossAccumulator`, its state is a fixed set of sums, added and merged without
-    rounding, so it streams through a file and merges across workers (Dask, Spark).
+    Like `LogLossAccumulator`, its state is a fixed set of exact sums, so it streams through a
+    file, merges across workers (Dask, Spark) with the same result however the data were split,
+    and travels as plain data (`to_state`, `from_state`).
+
+    Parameters
+    ----------
+    labels : array-like, default=None
+        The classes, as for `LogLossAccumulator`: needed for text labels (a piece may lack a
+        class); checked, sorted, and compared by `merge`.
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` repeats a class or names fewer than two.
 
     Notes
     -----

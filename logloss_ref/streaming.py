@@ -57,10 +57,12 @@ class _ExactSums:
     \(x = h\,2^{e-26} + l\,2^{e-53}\) with integers \(|h| < 2^{26}\) and \(0 \le l < 2^{27}\). The halves
     are summed per cell and per exponent with ``np.bincount``: every partial sum is an integer
     below \(2^{53}\), so float64 holds it exactly, in any order. Those per-exponent sums are kept
-    in a grid (one column per exponent seen) and folded into one Python integer per cell
-    (`flush`) only when reporting, merging or after \(2^{26}\) terms. Reading a cell divides that
-    integer by \(2^{1126}\), which Python rounds correctly: the value is the exact sum rounded
-    once, whatever the order or grouping of the terms.
+    in a grid (one column per exponent seen) and folded (`flush`) only when reporting, merging
+    or after \(2^{26}\) terms: through a Python integer (the total times \(2^{1126}\), which every
+    float64 is an integer multiple of) into a short list of floats whose exact sum is the
+    total, the first of them the total rounded once, correctly (Python divides integers so).
+    So the value is the exact sum rounded once, whatever the order or grouping of the terms,
+    and the lists are the plain-data state (``to_state``).
 
     Blocks of ``_BLOCK`` terms keep the temporaries in the L2 cache: about 8 ns per term here,
     against 0.4 ns for ``np.sum`` (whose result depends on how the data were split). Infinite
@@ -174,7 +176,7 @@ class _ExactSums:
         self.grid, self.exponent0 = grid, start
 
     def flush(self) -> None:
-        """Fold the grid into the exact integers."""
+        """Fold the grid into the exact totals."""
         if self.grid is None:
             return
         high, low = self.grid

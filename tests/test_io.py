@@ -190,3 +190,19 @@ def test_k_class_text_report_has_top_label_calibration(garments):
     for b in np.unique(top):
         line = f"  {b / 10:.1f}-{(b + 1) / 10:.1f}  {np.sum(top == b):>10g}   {confidence[top == b].mean():>14.4f}   {right[top == b].mean():>11.4f}"
         assert line in out, line
+
+
+def test_compare_reads_a_dataset_too(tmp_path):
+    from logloss_ref import LogLossComparisonAccumulator
+
+    rng = np.random.default_rng(8)
+    y, a, b = rng.integers(0, 2, 500), rng.uniform(size=500), rng.uniform(size=500)
+    (tmp_path / "d" / "day=1").mkdir(parents=True)
+    (tmp_path / "d" / "day=2").mkdir()
+    pq.write_table(pa.table({"y": y[:200], "a": a[:200], "b": b[:200]}), tmp_path / "d" / "day=1" / "part-0.parquet")
+    pyarrow.csv.write_csv(pa.table({"y": y[200:], "a": a[200:], "b": b[200:]}), tmp_path / "d" / "day=2" / "part-0.csv")
+    status, out, err = run("compare", tmp_path / "d", "--label", "y", "--prob", "a", "--prob", "b", "--json")
+    assert status == 0, err
+    expected = LogLossComparisonAccumulator().update(y, a, b).result()
+    assert json.loads(out) == {"file": str(tmp_path / "d"), "model_a": "a", "model_b": "b",
+                               **json.loads(json.dumps(expected.to_dict()))}
