@@ -53,8 +53,8 @@ _BLOCK = 1 << 14
 class _ExactSums:
     r"""Exact sums of float64 terms in a table of cells (rows × columns), added a whole block at a time.
 
-    Each term \(x = f\,2^e\) (``np.frexp``) is split into a high and a low half,
-    \(x = h\,2^{e-26} + l\,2^{e-53}\) with integers \(|h| < 2^{26}\) and \(0 \le l < 2^{27}\). The halves
+    Each term \(x = f\,2^e\) (``np.frexp``) is split into a high and a low half (``np.modf``),
+    \(x = h\,2^{e-26} + l\,2^{e-53}\) with integers \(|h| < 2^{26}\) and \(|l| < 2^{27}\). The halves
     are summed per cell and per exponent with ``np.bincount``: every partial sum is an integer
     below \(2^{53}\), so float64 holds it exactly, in any order. Those per-exponent sums are kept
     in a grid (one column per exponent seen) and folded (`flush`) only when reporting, merging
@@ -128,8 +128,7 @@ class _ExactSums:
         lowest, highest = int(exponent.min()), int(exponent.max())
         width = highest - lowest + 1
         fraction *= float(1 << _HIGH_BITS)
-        high = np.floor(fraction)
-        fraction -= high  # the low half, times 2**-27
+        fraction, high = np.modf(fraction)  # both exact: high an integer below 2**26, the rest a multiple of 2**-27
         key = np.subtract(exponent, lowest, dtype=np.intp)
         if offsets is not None:
             key += offsets * width
@@ -385,7 +384,7 @@ def _add_chunk(sums: _ExactSums, checked: _Checked, n_classes: int, rows: np.nda
         sl = slice(start, start + _BLOCK)
         loss, squared, correct, predicted, hit = _block_terms(checked, sl)
         bins = _calibration_bins(predicted)
-        index = checked.labels[sl] if checked.multiclass else checked.labels[sl].astype(np.intp)
+        index = checked.labels[sl] if checked.multiclass or w is not None or rows is not None else None
         if rows is None:
             compact = present = None
             groups = 1
@@ -416,22 +415,26 @@ def _add_chunk(sums: _ExactSums, checked: _Checked, n_classes: int, rows: np.nda
             sums.add(wb, _BIN_WEIGHT, offsets=bins, n_offsets=N_CALIBRATION_BINS, finite=True, **at)
             sums.add(wb[hit], _BIN_HIT, rows=None if compact is None else compact[hit], present=present,
                      offsets=bins[hit], n_offsets=N_CALIBRATION_BINS, finite=True)
-            sums.add(wb, _CLASS, offsets=index, n_offsets=n_classes, finite=True, **at)
+            sums.add(wb, _CLASS, offsets=index.astype(np.intp, copy=False), n_offsets=n_classes, finite=True, **at)
             continue
         where = [0] if rows is None else present
-        key = bins if rows is None else compact * N_CALIBRATION_BINS + bins
-        per_bin = np.bincount(key, minlength=groups * N_CALIBRATION_BINS).reshape(groups, N_CALIBRATION_BINS)
-        counts[where, _BIN_WEIGHT:_BIN_WEIGHT + N_CALIBRATION_BINS] += per_bin
-        per_bin = np.bincount(key[hit], minlength=groups * N_CALIBRATION_BINS).reshape(groups, N_CALIBRATION_BINS)
-        counts[where, _BIN_HIT:_BIN_HIT + N_CALIBRATION_BINS] += per_bin
+        # One count per (row, bin, hit): the bin's weight is both halves, its hits the second.
+        key = bins * 2 + hit if rows is None else (compact * N_CALIBRATION_BINS + bins) * 2 + hit
+        per_bin = np.bincount(key, minlength=groups * N_CALIBRATION_BINS * 2).reshape(groups, N_CALIBRATION_BINS, 2)
+        counts[where, _BIN_WEIGHT:_BIN_WEIGHT + N_CALIBRATION_BINS] += per_bin.sum(axis=2)
+        counts[where, _BIN_HIT:_BIN_HIT + N_CALIBRATION_BINS] += per_bin[:, :, 1]
         if rows is None:
             counts[0, _WEIGHT] += len(loss)
             counts[0, _CORRECT] += np.count_nonzero(correct)
-            counts[0, _CLASS:_CLASS + n_classes] += np.bincount(index, minlength=n_classes)
+            if checked.multiclass:
+                counts[0, _CLASS:_CLASS + n_classes] += np.bincount(index, minlength=n_classes)
+            else:  # the second class are the hits
+                ones = int(per_bin[0, :, 1].sum())
+                counts[0, _CLASS:_CLASS + 2] += (len(loss) - ones, ones)
         else:
             counts[present, _WEIGHT] += np.bincount(compact, minlength=groups)
             counts[present, _CORRECT] += np.bincount(compact[correct], minlength=groups)
-            key = compact * n_classes + index
+            key = compact * n_classes + index  # bool labels (two classes) count as 0 and 1
             counts[present, _CLASS:_CLASS + n_classes] += np.bincount(key, minlength=groups * n_classes).reshape(groups, n_classes)
     if counts is not None:
         filled = np.flatnonzero(counts[:, _WEIGHT])
