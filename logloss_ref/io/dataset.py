@@ -59,6 +59,8 @@ def _glob_root(pattern: str) -> str:
 def find_parts(pa, argument: str) -> list[Part] | Location:
     """The parts an argument names: a file gives its Location; a folder or a pattern, its parts (maybe none)."""
     if is_uri(argument):
+        import pyarrow.fs  # noqa: F401  (only here: it takes a while to import)
+
         try:
             filesystem, path = pa.fs.FileSystem.from_uri(argument)
         except (OSError, pa.ArrowException) as error:
