@@ -9,7 +9,7 @@ from statistics import NormalDist
 import numpy as np
 
 from ._validation import as_label_array, check_classes
-from .streaming import STATE_VERSION, _count, _ExactSums, _Kind, _kind_from_state, _plain
+from .streaming import STATE_VERSION, _count, _ExactSums, _Kind, _kind_from_state, _plain, _take_kind
 
 __all__ = ["LogLossComparison", "LogLossComparisonAccumulator", "compare_log_loss"]
 
@@ -194,12 +194,7 @@ class LogLossComparisonAccumulator:
         ValueError
             If its labels differ.
         """
-        if not isinstance(other, LogLossComparisonAccumulator):
-            raise TypeError(f"other must be a LogLossComparisonAccumulator, got {type(other).__name__}.")
-        if not self._kind.same(other._kind):
-            raise ValueError(f"cannot merge comparisons of different labels: {self._kind.describe()} and "
-                             f"{other._kind.describe()}.")
-        self._kind.adopt(other._kind)
+        _take_kind(self._kind, other, LogLossComparisonAccumulator, "comparisons of different labels")
         self.n_samples += other.n_samples
         self._n_weighted += other._n_weighted
         self._sums.merge(other._sums)

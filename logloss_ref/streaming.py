@@ -627,6 +627,15 @@ def _read_cell_state(sums: _ExactSums, row: int, n_classes: int, state: dict) ->
         raise ValueError(f"state is not an accumulator state of version {STATE_VERSION}: {error!s}") from None
 
 
+def _take_kind(mine: _Kind, other, kind: type, what: str) -> None:
+    """Check that ``other`` can be merged into an accumulator of kind ``mine``, and fix ``mine`` from it when open."""
+    if not isinstance(other, kind):
+        raise TypeError(f"other must be a {kind.__name__}, got {type(other).__name__}.")
+    if not mine.same(other._kind):
+        raise ValueError(f"cannot merge {what}: {mine.describe()} and {other._kind.describe()}.")
+    mine.adopt(other._kind)
+
+
 def _kind_from_state(state, expected: str) -> _Kind:
     if not isinstance(state, dict) or state.get("type") != expected:
         raise ValueError(f"state must be a dict written by {expected}.to_state(); got "
@@ -763,12 +772,7 @@ class LogLossAccumulator:
         ValueError
             If its classes differ.
         """
-        if not isinstance(other, LogLossAccumulator):
-            raise TypeError(f"other must be a LogLossAccumulator, got {type(other).__name__}.")
-        if not self._kind.same(other._kind):
-            raise ValueError(f"cannot merge accumulators of different classes: {self._kind.describe()} and "
-                             f"{other._kind.describe()}.")
-        self._kind.adopt(other._kind)
+        _take_kind(self._kind, other, LogLossAccumulator, "accumulators of different classes")
         if other._sums is not None:
             self._table().merge(other._sums)
         self.n_samples += other.n_samples
@@ -952,12 +956,7 @@ class SegmentedLogLossAccumulator:
         ValueError
             If its classes differ.
         """
-        if not isinstance(other, SegmentedLogLossAccumulator):
-            raise TypeError(f"other must be a SegmentedLogLossAccumulator, got {type(other).__name__}.")
-        if not self._kind.same(other._kind):
-            raise ValueError(f"cannot merge accumulators of different classes: {self._kind.describe()} and "
-                             f"{other._kind.describe()}.")
-        self._kind.adopt(other._kind)
+        _take_kind(self._kind, other, SegmentedLogLossAccumulator, "accumulators of different classes")
         if other._sums is None:
             return self
         rows = [self._index._number(key) for key in other._index.keys]

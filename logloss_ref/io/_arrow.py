@@ -182,34 +182,4 @@ def read_ahead(batches, depth: int = 2) -> Iterator:
     pyarrow decodes and NumPy computes without holding the GIL, so on two cores reading and
     scoring overlap. An error in the thread is raised here, at the batch where it happened.
     """
-    pending: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def read() -> None:
-        try:
-            for batch in batches:
-                while not stop.is_set():
-                    try:
-                        pending.put((batch, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            pending.put((None, None))
-        except BaseException as error:  # handed to the caller, which raises it
-            pending.put((None, error))
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        while True:
-            batch, error = pending.get()
-            if error is not None:
-                raise error
-            if batch is None:
-                return
-            yield batch
-    finally:
-        stop.set()
-        reader.join()  # out of pyarrow before the caller goes on (or the interpreter exits)
+    return merged([batches], depth)

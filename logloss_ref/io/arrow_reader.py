@@ -6,14 +6,11 @@ from collections.abc import Iterator
 
 from ._arrow import InputError, converted, reason, regrouped
 from .location import Location
-from .parquet_reader import check_types, require
+from .parquet_reader import ColumnarFile, check_types
 
 
-class ArrowReader:
-    """An Arrow IPC or Feather file, read batch by batch. Rows are numbered from 1."""
-
-    first_row = 1
-    unit = "rows"
+class ArrowReader(ColumnarFile):
+    """An Arrow IPC or Feather file, read batch by batch."""
 
     def __init__(self, pa, location: Location, *, batch_rows: int = 1 << 18):
         self.pa, self.batch_rows, self.name = pa, batch_rows, location.name
@@ -32,13 +29,6 @@ class ArrowReader:
         self.schema = self._batches[0].schema
         self.column_names = list(self.schema.names)
         self.total = sum(batch.num_rows for batch in self._batches)
-        self.rows_read = 0
-
-    def require(self, columns: list[str], option: dict[str, str]) -> None:
-        require(self, columns, option)
-
-    def position(self) -> int:
-        return self.rows_read
 
     def batches(self, columns: list[str], numeric: set[str], text: set[str] = frozenset(), constants=None) -> Iterator:
         pa = self.pa

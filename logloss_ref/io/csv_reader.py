@@ -18,6 +18,7 @@ import numpy as np
 
 from ._arrow import InputError, converted, merged, reason, regrouped
 from .location import Location
+from .parquet_reader import require
 
 COMPRESSION = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".zstd": "zstd"}
 DELIMITERS = (",", ";", "\t", "|")
@@ -68,11 +69,7 @@ class CsvReader:
             raise InputError(f"{self.name}: cannot read: {reason(error)}") from None
 
     def require(self, columns: list[str], option: dict[str, str]) -> None:
-        """Fail on a column that the file lacks, naming the option that asked for it."""
-        for column in columns:
-            if column not in self.column_names:
-                raise InputError(f"{self.name}: no column {column!r} ({option[column]}) in the header; columns are "
-                                 f"{', '.join(map(repr, self.column_names))}")
+        require(self, columns, option, "header")
 
     def position(self) -> int | None:
         """How far reading has got, in bytes of the file as stored."""

@@ -8,11 +8,22 @@ from ._arrow import InputError, converted, reason, regrouped
 from .location import Location
 
 
-class ParquetReader:
-    """A Parquet file, read batch by batch. Rows are numbered from 1."""
+class ColumnarFile:
+    """What Parquet and Arrow files share: a schema, rows numbered from 1, progress in rows."""
 
     first_row = 1
     unit = "rows"
+    rows_read = 0
+
+    def require(self, columns: list[str], option: dict[str, str]) -> None:
+        require(self, columns, option)
+
+    def position(self) -> int:
+        return self.rows_read
+
+
+class ParquetReader(ColumnarFile):
+    """A Parquet file, read batch by batch."""
 
     def __init__(self, pa, location: Location, *, batch_rows: int = 1 << 18):
         self.pa, self.location, self.batch_rows, self.name = pa, location, batch_rows, location.name
@@ -24,13 +35,6 @@ class ParquetReader:
         self.schema = self._file.schema_arrow
         self.column_names = list(self.schema.names)
         self.total = self._file.metadata.num_rows
-        self.rows_read = 0
-
-    def require(self, columns: list[str], option: dict[str, str]) -> None:
-        require(self, columns, option)
-
-    def position(self) -> int:
-        return self.rows_read
 
     def batches(self, columns: list[str], numeric: set[str], text: set[str] = frozenset(), constants=None) -> Iterator:
         pa = self.pa
@@ -50,11 +54,11 @@ class ParquetReader:
             raise InputError(f"{self.name}: cannot read the data after row {self.rows_read}: {reason(error)}") from None
 
 
-def require(reader, columns: list[str], option: dict[str, str]) -> None:
-    """Fail on a column that the file lacks, naming the option that asked for it."""
+def require(reader, columns: list[str], option: dict[str, str], where: str = "file") -> None:
+    """Fail on a column that the file (or its header) lacks, naming the option that asked for it."""
     for column in columns:
         if column not in reader.column_names:
-            raise InputError(f"{reader.name}: no column {column!r} ({option[column]}) in the file; columns are "
+            raise InputError(f"{reader.name}: no column {column!r} ({option[column]}) in the {where}; columns are "
                              f"{', '.join(map(repr, reader.column_names))}")
 
 
