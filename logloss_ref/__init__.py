@@ -41,7 +41,7 @@ from .evaluation import (
 )
 from .links import log_sigmoid, log_softmax, logit, sigmoid, softmax, softplus
 from .losses import EPS, corrected_probabilities, log_loss, log_loss_from_logits, mse
-from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary
+from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary, SegmentedLogLossAccumulator
 
 __version__ = "0.1.0"
 
@@ -58,6 +58,7 @@ __all__ = [
     "LogLossComparisonAccumulator",
     "LogLossSummary",
     "LogisticRegression",
+    "SegmentedLogLossAccumulator",
     "NotFittedError",
     "accuracy",
     "baseline_log_loss",

@@ -11,7 +11,8 @@ call these. Each formula and each rule lives here once:
 - residuals (the gradient with respect to the scores), Hessians, the intercept column;
 - squared distances (MSE, Brier), the accuracy rule, calibration bins;
 - entropy of class totals (the baseline), and the ratio rule NE = loss / baseline, D² = 1 − NE;
-- the weighted reduction (a zero weight drops a sample) and the exactly rounded sum.
+- the weighted reduction (a zero weight drops a sample) and exact sums (`ExactSums`), whose
+  totals are rounded once however the terms are split, ordered or merged.
 """
 
 from __future__ import annotations
@@ -258,10 +259,8 @@ def loss_ratio(loss: float, baseline: float) -> float | None:
 # --- reductions ---------------------------------------------------------------------------------
 
 def drop_zero_weights(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``values * weights`` in place, where a zero weight drops the sample, even one with infinite loss."""
-    values[weights == 0] = 0.0
-    values *= weights
-    return values
+    """``values * weights`` (a new array), where a zero weight drops the sample, even one with infinite loss."""
+    return np.where(weights == 0, 0.0, values) * weights
 
 
 def chunk_total(values: np.ndarray) -> float:
@@ -277,7 +276,7 @@ def weighted_reduce(per_block, n: int, weights: np.ndarray | None, reduction: st
     for rows in block_slices(n, block_rows):
         values = per_block(rows)
         if weights is not None:
-            drop_zero_weights(values, weights[rows])
+            values = drop_zero_weights(values, weights[rows])
         if out is not None:
             out[rows] = values
         else:
@@ -290,40 +289,248 @@ def weighted_reduce(per_block, n: int, weights: np.ndarray | None, reduction: st
     return total / (n if weights is None else math.fsum(weights))
 
 
-class ExactSum:
-    """A running float sum rounded exactly once at the end (Shewchuk's partials, as ``math.fsum``).
+# --- exact sums ---------------------------------------------------------------------------------
 
-    Adding chunk totals in any order and merging two sums give the same bits as summing the
-    whole once, so split or parallel accumulation equals the whole-array functions exactly.
+#: An exact total is held as an integer times 2**-SCALE_BITS: every float64 is such a multiple
+#: (the smallest subnormal is 2**-1074, and the split below reaches 53 bits under an exponent of -1073).
+SCALE_BITS = 1126
+#: The high half of a term holds its top 26 bits; the low half the other 27 (see ``ExactSums.add``).
+HIGH_BITS = 26
+#: Terms added to a table between two flushes: the bins' float sums stay exact below this
+#: (high halves < 2**26, so 2**27 of them sum below 2**53; low halves, multiples of 2**-27 below 1,
+#: likewise for 2**26 of them).
+TERMS_PER_FLUSH = 1 << 26
+#: Terms summed per step: the block and its temporaries stay in the L2 cache (3x faster here than 2**18).
+EXACT_BLOCK = 1 << 14
+
+
+class ExactSums:
+    r"""Exact sums of float64 terms in a table of cells (rows × columns), added a whole block at a time.
+
+    Each term \(x = f\,2^e\) (``np.frexp``) is split into a high and a low half (``np.modf``),
+    \(x = h\,2^{e-26} + l\,2^{e-53}\) with integers \(|h| < 2^{26}\) and \(|l| < 2^{27}\). The halves
+    are summed per cell and per exponent with ``np.bincount``: every partial sum is an integer
+    below \(2^{53}\), so float64 holds it exactly, in any order. Those per-exponent sums are kept
+    in a grid (one column per exponent seen) and folded (`flush`) only when reporting, merging
+    or after \(2^{26}\) terms: through a Python integer (the total times \(2^{1126}\), which every
+    float64 is an integer multiple of) into a short list of floats whose exact sum is the
+    total, the first of them the total rounded once, correctly (Python divides integers so).
+    So the value is the exact sum rounded once, whatever the order or grouping of the terms,
+    and the lists are the plain-data state (``to_state``).
+
+    Blocks of ``EXACT_BLOCK`` terms keep the temporaries in the L2 cache: about 8 ns per term here,
+    against 0.4 ns for ``np.sum`` (whose result depends on how the data were split). Infinite
+    terms are summed apart (an infinite log loss stays infinite).
     """
 
-    __slots__ = ("infinite", "partials")
+    __slots__ = ("n_rows", "n_columns", "totals", "special", "grid", "exponent0", "pending")
 
-    def __init__(self):
-        self.partials: list[float] = []
-        self.infinite = 0.0  # the sum of any infinite terms, kept apart (inf - inf has no partials)
+    def __init__(self, n_rows: int, n_columns: int):
+        self.n_rows, self.n_columns = n_rows, n_columns
+        # The flushed totals, row by row: each a list of floats whose exact sum it is (`_as_terms`).
+        self.totals: list[list[float]] = [[] for _ in range(n_rows * n_columns)]
+        self.special = np.zeros((n_rows, n_columns))  # the sum of the infinite terms of each cell
+        self.grid = None  # (2, rows, columns, width): per cell and exponent, the sums of the high and low halves
+        self.exponent0 = 0  # the exponent of the grid's first column
+        self.pending = 0  # terms in the grid since the last flush
 
-    def add(self, x: float) -> None:
-        if not math.isfinite(x):
-            self.infinite += x
+    def grow(self, n_rows: int) -> None:
+        """Add empty rows at the end (new segments)."""
+        extra = n_rows - self.n_rows
+        if extra <= 0:
             return
-        partials, i = self.partials, 0
-        for y in partials:
-            if abs(x) < abs(y):
-                x, y = y, x
-            high = x + y
-            low = y - (high - x)
-            if low:
-                partials[i] = low
-                i += 1
-            x = high
-        partials[i:] = [x]
+        self.totals += [[] for _ in range(extra * self.n_columns)]
+        self.special = np.concatenate([self.special, np.zeros((extra, self.n_columns))])
+        if self.grid is not None:
+            shape = (2, extra, self.n_columns, self.grid.shape[3])
+            self.grid = np.concatenate([self.grid, np.zeros(shape)], axis=1)
+        self.n_rows = n_rows
 
-    def merge(self, other: ExactSum) -> None:
-        for x in other.partials:
-            self.add(x)
-        self.infinite += other.infinite
+    def add(self, values: np.ndarray, column: int, *, row: int = 0, rows=None, present=None, offsets=None,
+            n_offsets: int = 1, finite: bool = False) -> None:
+        """Add ``values[i]`` (float64, 1-D) to the cell (row, column + offsets[i]).
 
-    @property
-    def value(self) -> float:
-        return self.infinite if self.infinite else math.fsum(self.partials)
+        The row is ``row`` for all, or ``present[rows[i]]`` when ``rows`` (indices into the
+        distinct rows ``present``) is given; ``offsets`` (below ``n_offsets``) spread the values
+        over neighbouring columns (calibration bins). ``finite``: the caller knows that no value
+        is infinite, which spares a pass.
+        """
+        n = len(values)
+        if n > EXACT_BLOCK:
+            for start in range(0, n, EXACT_BLOCK):
+                part = slice(start, start + EXACT_BLOCK)
+                self.add(values[part], column, row=row, rows=None if rows is None else rows[part], present=present,
+                         offsets=None if offsets is None else offsets[part], n_offsets=n_offsets, finite=finite)
+            return
+        if n == 0:
+            return
+        if self.pending + n > TERMS_PER_FLUSH:
+            self.flush()
+        if not finite and not math.isfinite(float(np.sum(values))):  # one cheap pass; an overflowed sum is checked term by term
+            finite = np.isfinite(values)
+            if not finite.all():
+                bad = ~finite
+                target_rows = np.full(np.count_nonzero(bad), row) if rows is None else present[rows[bad]]
+                target_columns = column + (0 if offsets is None else offsets[bad])
+                np.add.at(self.special, (target_rows, target_columns), values[bad])
+                values = values[finite]
+                rows = None if rows is None else rows[finite]
+                offsets = None if offsets is None else offsets[finite]
+                if len(values) == 0:
+                    return
+        fraction, exponent = np.frexp(values)
+        lowest, highest = int(exponent.min()), int(exponent.max())
+        width = highest - lowest + 1
+        fraction *= float(1 << HIGH_BITS)
+        fraction, high = np.modf(fraction)  # both exact: high an integer below 2**26, the rest a multiple of 2**-27
+        key = np.subtract(exponent, lowest, dtype=np.intp)
+        if offsets is not None:
+            key += offsets * width
+        groups = 1 if rows is None else len(present)
+        if rows is not None:
+            key += rows * (n_offsets * width)
+        size = groups * n_offsets * width
+        sums = np.empty((2, size))
+        sums[0] = np.bincount(key, weights=high, minlength=size)
+        sums[1] = np.bincount(key, weights=fraction, minlength=size)
+        self._cover(lowest, highest)
+        first = lowest - self.exponent0
+        where = row if rows is None else present
+        self.grid[:, where, column:column + n_offsets, first:first + width] += (
+            sums.reshape(2, n_offsets, width) if rows is None else sums.reshape(2, groups, n_offsets, width))
+        self.pending += n
+
+    def add_counts(self, counts: np.ndarray, rows, column: int, n_terms: int) -> None:
+        """Add integer counts (below 2**26 each): ``counts[k, j]`` to the cell (rows[k], column + j).
+
+        A count is an integer, so it goes into the grid's high halves at the exponent where one
+        unit of a high half is 1.
+        """
+        if self.pending + n_terms > TERMS_PER_FLUSH:
+            self.flush()
+        self._cover(HIGH_BITS, HIGH_BITS)
+        self.grid[0, rows, column:column + counts.shape[1], HIGH_BITS - self.exponent0] += counts
+        self.pending += n_terms
+
+    def _cover(self, lowest: int, highest: int) -> None:
+        """Widen the grid to hold the exponents lowest..highest."""
+        if self.grid is None:
+            self.grid = np.zeros((2, self.n_rows, self.n_columns, highest - lowest + 1))
+            self.exponent0 = lowest
+            return
+        width = self.grid.shape[3]
+        if lowest >= self.exponent0 and highest <= self.exponent0 + width - 1:
+            return
+        # Widen with room to spare: the exponents of a stream spread slowly, one at a time.
+        start = min(lowest - 8, self.exponent0) if lowest < self.exponent0 else self.exponent0
+        end = max(highest + 8, self.exponent0 + width - 1) if highest > self.exponent0 + width - 1 else self.exponent0 + width - 1
+        grid = np.zeros((2, self.n_rows, self.n_columns, end - start + 1))
+        grid[..., self.exponent0 - start:self.exponent0 - start + width] = self.grid
+        self.grid, self.exponent0 = grid, start
+
+    def flush(self) -> None:
+        """Fold the grid into the exact totals."""
+        if self.grid is None:
+            return
+        high, low = self.grid
+        n_columns = self.n_columns
+        added: dict[int, int] = {}
+        for r, c, k in zip(*(index.tolist() for index in np.nonzero(high))):
+            cell = r * n_columns + c
+            added[cell] = added.get(cell, 0) + (int(high[r, c, k]) << (self.exponent0 + k - HIGH_BITS + SCALE_BITS))
+        for r, c, k in zip(*(index.tolist() for index in np.nonzero(low))):
+            cell = r * n_columns + c
+            low_integer = int(low[r, c, k] * float(1 << (53 - HIGH_BITS)))
+            added[cell] = added.get(cell, 0) + (low_integer << (self.exponent0 + k - 53 + SCALE_BITS))
+        for cell, integer in added.items():
+            self.totals[cell] = _as_terms(_as_integer(self.totals[cell]) + integer)
+        self.grid = None
+        self.pending = 0
+
+    def merge(self, other: ExactSums, rows=None) -> None:
+        """Add another table's sums exactly; its row ``k`` goes to ``rows[k]`` (default: the same row)."""
+        other.flush()
+        self.flush()
+        n_columns = self.n_columns
+        for source, target in enumerate(range(other.n_rows) if rows is None else rows):
+            for c in range(n_columns):
+                theirs = other.totals[source * n_columns + c]
+                if theirs:
+                    mine = self.totals[target * n_columns + c]
+                    self.totals[target * n_columns + c] = _as_terms(_as_integer(mine) + _as_integer(theirs))
+            self.special[target] += other.special[source]
+
+    def row(self, r: int) -> ExactSums:
+        """A copy of one row, as a table of its own."""
+        self.flush()
+        one = ExactSums(1, self.n_columns)
+        one.totals = [list(terms) for terms in self.totals[r * self.n_columns:(r + 1) * self.n_columns]]
+        one.special = self.special[r:r + 1].copy()
+        return one
+
+    def value(self, column: int, row: int = 0) -> float:
+        """The sum of a cell, rounded once."""
+        self.flush()
+        if self.special[row, column]:
+            return float(self.special[row, column])
+        terms = self.totals[row * self.n_columns + column]
+        if len(terms) < 2:
+            return terms[0] if terms else 0.0
+        integer = _as_integer(terms)
+        try:
+            return integer / (1 << SCALE_BITS)
+        except OverflowError:  # beyond the largest float
+            return math.copysign(math.inf, integer)
+
+    def values(self, columns, row: int = 0) -> np.ndarray:
+        return np.array([self.value(column, row) for column in columns])
+
+    def terms(self, column: int, row: int = 0) -> list[float]:
+        """The cell's sum as floats whose exact sum it is, largest first (at most ~40; usually one to three)."""
+        self.flush()
+        terms = list(self.totals[row * self.n_columns + column])
+        if self.special[row, column]:
+            terms.append(float(self.special[row, column]))
+        return terms
+
+    def set_terms(self, column: int, terms, row: int = 0) -> None:
+        """Add floats read back from `terms` (exactly) to a cell."""
+        self.flush()
+        finite = []
+        for term in terms:
+            term = float(term)
+            if math.isfinite(term):
+                finite.append(term)
+            else:
+                self.special[row, column] += term
+        cell = row * self.n_columns + column
+        self.totals[cell] = _as_terms(_as_integer(self.totals[cell]) + _as_integer(finite))
+
+
+def _as_integer(terms) -> int:
+    """The exact sum of finite floats, times 2**SCALE_BITS, as an integer."""
+    integer = 0
+    for term in terms:
+        numerator, denominator = term.as_integer_ratio()
+        integer += (numerator << SCALE_BITS) // denominator  # exact: the denominator is a power of 2 below 2**1075
+    return integer
+
+
+def _as_terms(integer: int) -> list[float]:
+    """An integer times 2**-SCALE_BITS as floats whose exact sum it is, largest first (usually one to three)."""
+    terms = []
+    while integer:
+        try:
+            term = integer / (1 << SCALE_BITS)  # rounded once, correctly
+        except OverflowError:  # beyond the largest float: peel off the largest one
+            term = math.copysign(math.ldexp(1.0, 1023), integer)
+        terms.append(term)
+        integer -= _as_integer([term])
+    return terms
+
+
+def exact_sum(values) -> float:
+    """The exact sum of float64 values, rounded once (``math.fsum``'s result, in NumPy's time)."""
+    sums = ExactSums(1, 1)
+    sums.add(np.asarray(values, dtype=np.float64).reshape(-1), 0)
+    return sums.value(0)

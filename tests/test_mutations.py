@@ -35,6 +35,7 @@ CONSTRUCTORS_NOT_PERTURBED = {
     "LogLossSummary": "a record built by LogLossAccumulator.result; result and to_dict are checked",
     "LogisticRegression": "builds an unfitted model; fit, decision_function, predict_proba and predict are checked",
     "NotFittedError": "an exception type: no number to perturb",
+    "SegmentedLogLossAccumulator": "builds an empty accumulator; update, merge, result, total and to_state are checked",
 }
 
 # What each figure draws from beyond the public callables that its own code and logloss_ref.data call
