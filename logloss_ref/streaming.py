@@ -484,7 +484,7 @@ class LogLossAccumulator:
             If its classes differ.
         """
         _take_kind(self._kind, other, LogLossAccumulator, "accumulators of different classes")
-        if other._sums is not None:
+        if other._sums is not None and other.n_samples:  # an empty one may not know its classes yet
             self._table().merge(other._sums)
         self.n_samples += other.n_samples
         return self

@@ -208,6 +208,9 @@ def test_the_state_is_plain_data_and_survives_json_exactly():
     rest = LogLossAccumulator.from_state(json.loads(json.dumps(
         LogLossAccumulator().update(y[2000:], logits=z[2000:], sample_weight=w[2000:]).to_state())))
     assert half.merge(rest).result() == accumulator.result()
+    k_classes = LogLossAccumulator().update([0, 2], [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])  # classes 0..2 from the columns
+    empty = LogLossAccumulator.from_state(LogLossAccumulator().to_state())  # a partition without rows
+    assert k_classes.merge(empty).result() == LogLossAccumulator().update([0, 2], [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]).result()
     with pytest.raises(ValueError, match="version 2; this library reads version 1"):
         LogLossAccumulator.from_state({**state, "version": 2})
     with pytest.raises(ValueError, match="written by LogLossAccumulator.to_state"):
