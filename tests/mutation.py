@@ -303,8 +303,8 @@ def draw_svg(draw: Callable, theme: str = "light") -> bytes:
     return svg_of(draw, theme)
 
 
-def calls_from(module_files: set[str], draw: Callable) -> set[str]:
-    """The public callables that code of ``module_files`` calls directly while ``draw`` runs."""
+def drawing_and_calls(module_files: set[str], draw: Callable) -> tuple[bytes, set[str]]:
+    """The figure's SVG, and the public callables that code of ``module_files`` calls directly while it is drawn."""
     called: set[str] = set()
     stack = contextlib.ExitStack()
     for target in public_targets()[0]:
@@ -317,8 +317,8 @@ def calls_from(module_files: set[str], draw: Callable) -> set[str]:
 
         stack.enter_context(replaced(target, functools.wraps(original)(recording)))
     with stack:
-        draw()
-    return called
+        drawing = draw_svg(draw)
+    return drawing, called
 
 
 def changes_figure(draw: Callable, target: Target, unperturbed: bytes) -> bool:

@@ -53,9 +53,10 @@ def test_page_loads_cleanly_offline(page, site_url, md):
         load_fully(page)
         # The whole page, down to SCREENSHOT_MAX_HEIGHT: the API page is ~30,000 px tall and
         # capturing all of it twice took most of this test's time, for pictures nobody reads.
+        # JPEG: a third faster to encode than PNG at these sizes, and the text stays legible.
         height = min(page.evaluate("document.documentElement.scrollHeight"), SCREENSHOT_MAX_HEIGHT)
         width = page.viewport_size["width"]
-        page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}.png", full_page=True,
+        page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}.jpeg", type="jpeg", quality=85, full_page=True,
                         clip={"x": 0, "y": 0, "width": width, "height": height})
     watch.assert_clean(md)
 

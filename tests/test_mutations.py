@@ -78,13 +78,14 @@ def test_every_public_class_is_checked_through_its_methods_or_listed():
 @pytest.mark.parametrize("stem", sorted(plots.FIGURES))
 def test_a_perturbed_function_changes_the_figure_it_feeds(stem, built_site):
     draw = plots.FIGURES[stem]
-    unperturbed = mutation.draw_svg(draw)
+    # What the figure's own code, and the data helpers it takes its numbers from (landscape_slice,
+    # ...), call while it is drawn; the calls pass through, so this is the unperturbed drawing.
+    unperturbed, called = mutation.drawing_and_calls({plots.__file__, data.__file__}, draw)
     # Drawing is deterministic: the build's own drawing, in another process, has the same bytes
     # (so builds are byte-identical, and "the SVG changed" below means something).
     assert (built_site / "figures" / f"{stem}.svg").read_bytes() == unperturbed, f"{stem} differs between drawings"
     assert (built_site / "figures" / f"{stem}-dark.svg").read_bytes() == mutation.draw_svg(draw, "dark"), stem
-    # The figure's own code, and the data helpers it takes its numbers from (landscape_slice, ...).
-    feeds = mutation.calls_from({plots.__file__, data.__file__}, draw) | FIGURE_ALSO_DRAWS_FROM.get(stem, set())
+    feeds = called | FIGURE_ALSO_DRAWS_FROM.get(stem, set())
     assert feeds, f"{stem} draws from no function of the library"
     unchanged = [name for name in sorted(feeds)
                  if (stem, name) not in INVISIBLE and not mutation.changes_figure(draw, TARGETS[name], unperturbed)]

@@ -6,14 +6,17 @@ taken from the built site and run:
 - the notebook with nbclient, in a Python kernel of this venv. Each code cell must hold the
   page's next examples (so no example is lost), save the output the page shows, and print it
   again when run, under the rules of the page tests (Sybil's NUMBER, ELLIPSIS and whitespace);
-- the script with ``python``, without a display (``MPLBACKEND=Agg``), in a process of its own.
+- the script as ``python`` would run it, without a display (``MPLBACKEND=Agg``), in a process of
+  its own.
 
 A kernel takes 1.6 s to start here, so each test worker starts one and clears its namespace
 (``%reset -f``) before each notebook, as the page tests share one interpreter per worker. The
-scripts run from scratch, so a page that leans on another page's names fails there.
+scripts run from scratch, so a page that leans on another page's names fails there; each runs in
+a process forked from one that has imported NumPy, matplotlib, scikit-learn and Dask and nothing
+else (tests/fresh_python.py), which spares each script those imports.
 
-The page's examples are read with the parser the page tests use (the root conftest.py), not
-with the generator's, so the two are compared independently.
+The page's examples are read with the parser the page tests use (the root conftest.py, through
+tests/pycon_pages.py), not with the generator's, so the two are compared independently.
 """
 
 from __future__ import annotations
@@ -21,8 +24,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -30,6 +31,7 @@ import page_downloads
 import pytest
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
+from fresh_python import Zygote
 from page_markup import FIGURE_REF
 from pycon_pages import OPTIONFLAGS, examples_of
 from site_map import DOCS, html_path, parse
@@ -151,14 +153,23 @@ def test_the_notebook_holds_the_page_and_prints_what_it_shows(md, built_site, ke
         assert any("image/png" in output.get("data", {}) for output in cell.outputs), cell.source
 
 
+@pytest.fixture(scope="session")
+def fresh_python():
+    """Runs each script as a new interpreter would, with the pages' third-party imports done once (tests/fresh_python.py)."""
+    zygote = Zygote(["numpy", "matplotlib.figure", "matplotlib.backends.backend_agg", "sklearn.linear_model", "dask.array"],
+                    env=os.environ | {"MPLBACKEND": "Agg"})  # no display
+    assert "Warning" not in zygote.import_stderr, zygote.import_stderr
+    yield zygote
+    zygote.close()
+
+
 @pytest.mark.parametrize("md", PAGES_WITH_EXAMPLES)
-def test_the_script_runs_and_saves_the_figures_beside_itself(md, built_site, tmp_path):
+def test_the_script_runs_and_saves_the_figures_beside_itself(md, built_site, tmp_path, fresh_python):
     script = tmp_path / download(built_site, md, "py").name
     script.write_bytes(download(built_site, md, "py").read_bytes())
     first_lines = script.read_text(encoding="utf-8").splitlines()[:2]
     assert "Generated from the page" in first_lines[0] and f"`{install_command(md)}`" in first_lines[1]
-    done = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          env=os.environ | {"MPLBACKEND": "Agg"})
+    done = fresh_python.run(script, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr, done.stderr
     figures = len(FIGURE_REF.findall((DOCS / md).read_text(encoding="utf-8")))
