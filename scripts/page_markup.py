@@ -70,16 +70,25 @@ def with_figures(markdown: str, prebuilt: Prebuilt) -> str:
     return FIGURE_REF.sub(light_and_dark, markdown)
 
 
-def with_interactive_figures(markdown: str, prebuilt: Prebuilt) -> str:
+def with_interactive_figures(markdown: str, prebuilt: Prebuilt, *, root: str = "") -> str:
     """Each marker as the figure's container: hidden until its script builds it, so that without
-    JavaScript the static figure above it is all there is."""
+    JavaScript the static figure above it is all there is.
+
+    The page loads the figure's script, after the shared ``figure.js``, and no other page does;
+    ``root`` is the way from the page up to the site's root (``"../"`` for ``why-not-mse/``).
+    """
+    loaded = []
+
     def container(match):
         name = match["name"]
         if name not in prebuilt.interactive:
             raise MarkupError(f"no interactive figure named {name!r} in scripts/interactive_data.py")
         data = json.dumps(prebuilt.interactive[name], separators=(",", ":")).replace("</", "<\\/")
+        scripts = [script for script in ("figure", name) if script not in loaded]
+        loaded.extend(scripts)
+        tags = "".join(f'<script src="{root}assets/interactive/{script}.js" defer></script>' for script in scripts)
         return (f'<div class="interactive" data-figure="{name}" hidden>'
-                f'<script type="application/json" class="interactive-data">{data}</script></div>')
+                f'<script type="application/json" class="interactive-data">{data}</script></div>{tags}')
 
     return INTERACTIVE.sub(container, markdown)
 

@@ -254,3 +254,17 @@ def test_the_fence_check_catches_a_missing_closing_fence():
     assert not unclosed_fences(good)
     assert unclosed_fences(good.replace("1\n```\n\ntext", "1\n\ntext")) == ["line 1: not closed before line 7"]
     assert unclosed_fences(good.rsplit("```", 1)[0]) == ["line 8: never closed"]
+
+
+def test_each_interactive_script_loads_on_its_own_page_only(built_site):
+    pages_with_figures = set()
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        figures = set(re.findall(r'data-figure="([\w-]+)"', html))
+        scripts = re.findall(r'<script src="[^"]*assets/interactive/([\w-]+)\.js"', html)
+        expected = ["figure", *sorted(figures)] if figures else []
+        assert sorted(scripts) == sorted(expected) and len(scripts) == len(set(scripts)), (page, scripts)
+        if figures:
+            assert scripts[0] == "figure", page  # the shared module first
+            pages_with_figures.add(page.parent.name)
+    assert pages_with_figures == {"loss-curves", "why-not-mse", "log-loss"}
