@@ -56,9 +56,9 @@ serve: setup
 test: setup browser java
 	$(PY) -m pytest -n auto
 
-# The edit-test loop: the library's tests, its doctests and the pages' examples (no site, no browser).
+# The edit-test loop: the library's tests, its doctests and the pages' examples (tests/conftest.py).
 test-fast: setup
-	$(PY) -m pytest -n auto -m "not slow"
+	$(PY) -m pytest -n auto --fast
 
 # The whole suite on each supported Python, each in its own locked venv (.venv-3.12, ...).
 test-pythons: $(UV) node_modules/.installed browser java

@@ -1,13 +1,12 @@
 """Shared test set-up: the fast tier, the built site, the browser and the served site.
 
 - In CI (``CI`` set in the environment) a skipped test fails the run.
-- ``make test-fast`` runs ``pytest -m "not slow"``: the library's tests, its doctests and the
-  pages' examples. A test is ``slow`` when it needs the built site (any test using the
-  ``built_site`` fixture, the browser tests with it) or its module is in ``FULL_SUITE_ONLY``.
-  ``make test`` runs every test, whatever its marks.
+- ``make test-fast`` runs ``pytest --fast``: the library's tests, its doctests, the pages' examples
+  and the checks of the pages' text. It leaves out the modules of ``FULL_SUITE_ONLY`` (not even
+  imported) and every test that uses the ``built_site`` fixture. ``make test`` runs every test.
 - The helpers these fixtures and the tests share are plain modules beside this file
-  (``site_map``, ``browsing``, ``pycon_pages``, ``ulps``, ``mutation``); test modules import
-  those, never each other (``test_suite_layout.py``).
+  (``site_map``, ``browsing``, ``pycon_pages``, ``fresh_python``, ``ulps``, ``mutation``); test
+  modules import those, never each other (``test_suite_layout.py``).
 """
 
 import fcntl
@@ -22,26 +21,51 @@ from browsing import CHROMIUM, serve
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-# Modules left to `make test` that do not use the built site: a live `mkdocs serve`, the wheel in a
-# new venv, the mutation check, the workflow's linters, and the command line in child processes.
-FULL_SUITE_ONLY = {"test_serve.py", "test_packaging.py", "test_mutations.py", "test_workflow.py", "test_cli.py",
-                   "test_files.py"}
+PLOTS = ROOT / "logloss_ref" / "plots.py"
+# Modules left to `make test`: the browser, the notebooks and scripts, a live `mkdocs serve`, the
+# wheel in a new venv, the mutation check, the workflow's linters, and the command line and its
+# file readers, which run in child processes.
+FULL_SUITE_ONLY = {"test_browser.py", "test_interactive.py", "test_page_downloads.py", "test_serve.py",
+                   "test_packaging.py", "test_mutations.py", "test_workflow.py", "test_cli.py", "test_files.py"}
 
 settings.register_profile("ci", deadline=None, database=None, derandomize=True)
 settings.register_profile("dev", deadline=None, database=None)
+settings.register_profile("fast", deadline=None, database=None, max_examples=25)  # make test-fast (pytest --fast)
 settings.register_profile("thorough", deadline=None, database=None, max_examples=2000)  # by hand, before a release
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fast", action="store_true",
+                     help="the library's tests, doctests and page examples only (make test-fast; see tests/conftest.py)")
+
+
+def pytest_configure(config):
+    # 25 examples per property test instead of 100 in the edit-test loop; CI's are derandomized.
+    fallback = "fast" if config.getoption("--fast") else "ci" if os.environ.get("CI") else "dev"
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or fallback)
+
+
+def pytest_ignore_collect(collection_path, config):
+    # logloss_ref/plots.py holds no doctest; collecting it would import matplotlib for nothing.
+    if config.getoption("--fast") and (collection_path.name in FULL_SUITE_ONLY or collection_path == PLOTS):
+        return True
+    return None
+
+
+def needs_site(item) -> bool:
+    return "built_site" in getattr(item, "fixturenames", ())
 
 
 def pytest_collection_modifyitems(config, items):
-    needs_site = {item.path for item in items if "built_site" in getattr(item, "fixturenames", ())}
-    for item in items:
-        if item.path.name in FULL_SUITE_ONLY or "built_site" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.slow)
+    if config.getoption("--fast"):
+        config.hook.pytest_deselected(items=[item for item in items if needs_site(item)])
+        items[:] = [item for item in items if not needs_site(item)]
+        return
     # The modules that need the built site last (xdist hands out whole modules in this order): the
     # first worker to reach one builds the site while the other still runs the library's tests,
     # instead of both waiting for the build.
-    items.sort(key=lambda item: item.path in needs_site)
+    site_modules = {item.path for item in items if needs_site(item)}
+    items.sort(key=lambda item: item.path in site_modules)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -189,14 +189,18 @@ def test_without_javascript_the_static_figure_stays(browser, site_url):
     context.close()
 
 
-@pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_screenshots_in_both_palettes(loss_curves, scheme):
+def test_both_palettes_colour_it_and_its_text_has_at_least_4_5_to_1_contrast(loss_curves):
     page = loss_curves
-    set_palette(page, scheme)
-    colour = page.locator(f"{FIGURE} .curve-1").evaluate("el => getComputedStyle(el).stroke")
-    assert colour == {"default": "rgb(21, 89, 176)", "slate": "rgb(127, 184, 245)"}[scheme]  # the palette's own
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator(FIGURE).screenshot(path=str(SCREENSHOTS / f"interactive-loss-curves-{scheme}.png"))
+    for scheme, curve in (("default", "rgb(21, 89, 176)"), ("slate", "rgb(127, 184, 245)")):  # the palette's own
+        set_palette(page, scheme)
+        assert page.locator(f"{FIGURE} .curve-1").evaluate("el => getComputedStyle(el).stroke") == curve, scheme
+        for selector in (f"{FIGURE} label", f"{FIGURE} td", f"{FIGURE} .interactive-reset"):
+            measured = page.evaluate(CONTRAST_JS, selector)
+            assert measured, selector
+            low = [(round(ratio, 2), text) for ratio, text in measured if ratio < 4.5]
+            assert not low, f"{scheme}: {selector} below 4.5:1: {low}"
+        page.locator(FIGURE).screenshot(path=str(SCREENSHOTS / f"interactive-loss-curves-{scheme}.png"))
 
 
 @pytest.mark.parametrize("defect", ["script", "data"])
@@ -217,16 +221,6 @@ def test_a_planted_error_fails_the_check(page, built_site, tmp_path, defect):
         set_index(page, index)
         with pytest.raises(AssertionError):
             check_loss_curves(page, index)
-
-
-@pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_its_text_has_at_least_4_5_to_1_contrast(loss_curves, scheme):
-    set_palette(loss_curves, scheme)
-    for selector in (f"{FIGURE} label", f"{FIGURE} td", f"{FIGURE} .interactive-reset"):
-        measured = loss_curves.evaluate(CONTRAST_JS, selector)
-        assert measured, selector
-        low = [(round(ratio, 2), text) for ratio, text in measured if ratio < 4.5]
-        assert not low, f"{scheme}: {selector} below 4.5:1: {low}"
 
 
 # --- MSE against log loss (why-not-mse.md) --------------------------------------------------------
@@ -455,13 +449,13 @@ def test_the_table_with_its_mean_1_percent_off_fails_the_check(page, built_site,
 
 
 @pytest.mark.parametrize("md, figure", [("why-not-mse.md", MSE_FIGURE), ("log-loss.md", TABLE_FIGURE)])
-@pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_the_other_figures_in_both_palettes(page, site_url, md, figure, scheme):
+def test_the_other_figures_in_both_palettes(page, site_url, md, figure):
     page.goto(page_url(site_url, md))
     page.locator(figure).wait_for(state="visible")
-    set_palette(page, scheme)
-    for selector in (f"{figure} th", f"{figure} td", f"{figure} .interactive-reset"):
-        low = [(round(r, 2), t) for r, t in page.evaluate(CONTRAST_JS, selector) if r < 4.5]
-        assert not low, f"{scheme}: {selector} below 4.5:1: {low}"
-    name = figure.split("'")[1]
-    page.locator(figure).screenshot(path=str(SCREENSHOTS / f"interactive-{name}-{scheme}.png"))
+    for scheme in ("default", "slate"):
+        set_palette(page, scheme)
+        for selector in (f"{figure} th", f"{figure} td", f"{figure} .interactive-reset"):
+            low = [(round(r, 2), t) for r, t in page.evaluate(CONTRAST_JS, selector) if r < 4.5]
+            assert not low, f"{scheme}: {selector} below 4.5:1: {low}"
+        name = figure.split("'")[1]
+        page.locator(figure).screenshot(path=str(SCREENSHOTS / f"interactive-{name}-{scheme}.png"))

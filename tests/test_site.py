@@ -26,7 +26,6 @@ from logloss_ref.conventions import (
     TORCH_BCE_URL,
     TORCH_CE_URL,
 )
-from logloss_ref.plots import FIGURES
 
 # reference.md is generated from docstrings, whose examples run as doctests; the glossary states
 # no number of its own (its symbols and definitions point to the steps that compute them).
@@ -141,6 +140,8 @@ def test_every_public_name_is_on_the_api_page():
 
 
 def test_each_figure_is_used_and_drawn_in_both_palettes(built_site):
+    from logloss_ref.plots import FIGURES  # here, so that `make test-fast` does not import matplotlib
+
     used = set()
     for page in PAGES:
         used |= {match["stem"] for match in FIGURE_REF.finditer(page.read_text(encoding="utf-8"))}
