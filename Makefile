@@ -14,8 +14,12 @@ export NO_MKDOCS_2_WARNING := 1
 export UV_PYTHON_DOWNLOADS := never
 # Trust the machine's certificate store (pip does), e.g. behind a TLS-inspecting proxy.
 export UV_SYSTEM_CERTS := 1
+# PySpark in the tests (the scale page's recipe): a JVM that compiles less (its short jobs finish
+# sooner on two cores), no console progress bar, and no host-name lookup.
+export PYSPARK_SUBMIT_ARGS := --driver-java-options "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" --conf spark.ui.showConsoleProgress=false pyspark-shell
+export SPARK_LOCAL_IP := 127.0.0.1
 
-.PHONY: setup browser serve test test-fast test-pythons build lock bench lighthouse clean
+.PHONY: setup browser java serve test test-fast test-pythons test-peers build lock bench lighthouse clean
 
 # uv itself, pinned, in a venv of its own so that syncing .venv never touches it.
 $(UV):
@@ -38,11 +42,18 @@ setup: $(VENV)/.installed node_modules/.installed
 browser:
 	@[ -x "$(CHROMIUM)" ] || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
+# A Java runtime, 17 or newer, for PySpark (the Spark recipe of the scale page runs in the tests):
+# Debian's if none is installed; an older one stops the run here, with the reason.
+java:
+	@command -v java >/dev/null || ($(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless)
+	@java -version 2>&1 | head -1 | grep -Eq '"(1[7-9]|[2-9][0-9])[."]' || \
+	  { echo "make: PySpark needs Java 17 or newer; found: $$(java -version 2>&1 | head -1)"; exit 1; }
+
 # Strict, and a full rebuild on every change: pages, docstrings, figures and mkdocs.yml all show.
 serve: setup
 	$(VENV)/bin/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
-test: setup browser
+test: setup browser java
 	$(PY) -m pytest -n auto
 
 # The edit-test loop: the library's tests, its doctests and the pages' examples (tests/conftest.py).
@@ -50,13 +61,26 @@ test-fast: setup
 	$(PY) -m pytest -n auto --fast
 
 # The whole suite on each supported Python, each in its own locked venv (.venv-3.12, ...).
-test-pythons: $(UV) node_modules/.installed browser
+test-pythons: $(UV) node_modules/.installed browser java
 	set -e; for v in $(PYTHONS); do \
 	  interpreter=$$(command -v pyenv >/dev/null && pyenv prefix $$v 2>/dev/null)/bin/python; \
 	  [ -x "$$interpreter" ] || interpreter=python$$v; \
 	  UV_PROJECT_ENVIRONMENT=.venv-$$v $(UV) sync --locked --python "$$interpreter" $(GROUPS); \
 	  echo "== Python $$v"; .venv-$$v/bin/python -m pytest -q -n auto; \
 	done
+
+# The conventions of logloss_ref.conventions against the real PyTorch and Keras (JAX backend), in
+# float32 and float64. Its own venv from requirements-peers.txt (pinned, with hashes; torch brings
+# several GB of CUDA wheels), so never part of `make test`.
+PEERS := .venv-peers
+$(PEERS)/.installed: requirements-peers.txt pyproject.toml | $(UV)
+	[ -x $(PEERS)/bin/python ] || $(UV) venv --quiet --python python3 $(PEERS)
+	$(UV) pip sync --python $(PEERS)/bin/python --require-hashes requirements-peers.txt
+	$(UV) pip install --python $(PEERS)/bin/python --no-deps -e .
+	touch $@
+
+test-peers: $(PEERS)/.installed
+	KERAS_BACKEND=jax $(PEERS)/bin/python -m pytest tests_peers -q
 
 build: setup
 	$(VENV)/bin/mkdocs build --strict
@@ -76,4 +100,4 @@ lighthouse: setup browser
 	CHROME_PATH=$(CHROMIUM) $(PY) scripts/lighthouse.py
 
 clean:
-	rm -rf site test-artifacts dist .cache .venv .venv-3.* .uv node_modules
+	rm -rf site test-artifacts dist .cache .venv .venv-3.* .venv-peers .uv node_modules

@@ -7,14 +7,18 @@ requirement; the figures live in ``logloss_ref.plots``, which needs matplotlib
 """
 
 from ._validation import NotFittedError
-from .evaluation import (
-    accuracy,
-    baseline_log_loss,
-    binary_entropy,
-    brier_score,
-    calibration_curve,
-    d2_log_loss,
-    normalized_entropy,
+from .comparison import (
+    LogLossComparison,
+    LogLossComparisonAccumulator,
+    compare_log_loss,
+)
+from .costs import (
+    cost_curve,
+    linear_predictor,
+    log_loss_gradient,
+    log_loss_hessian,
+    log_loss_logits_gradient,
+    mse_gradient,
 )
 from .data import (
     PRODUCTS,
@@ -25,12 +29,19 @@ from .data import (
     make_three_product_customers,
     three_product_table,
 )
+from .estimators import ConvergenceWarning, LinearRegression, LogisticRegression
+from .evaluation import (
+    accuracy,
+    baseline_log_loss,
+    binary_entropy,
+    brier_score,
+    calibration_curve,
+    d2_log_loss,
+    normalized_entropy,
+)
 from .links import log_sigmoid, log_softmax, logit, sigmoid, softmax, softplus
 from .losses import EPS, corrected_probabilities, log_loss, log_loss_from_logits, mse
-from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary
-from .comparison import LogLossComparison, LogLossComparisonAccumulator, compare_log_loss
-from .costs import cost_curve, linear_predictor, log_loss_gradient, log_loss_hessian, log_loss_logits_gradient, mse_gradient
-from .estimators import ConvergenceWarning, LinearRegression, LogisticRegression
+from .streaming import CalibrationBin, LogLossAccumulator, LogLossSummary, SegmentedLogLossAccumulator
 
 __version__ = "0.1.0"
 
@@ -47,6 +58,7 @@ __all__ = [
     "LogLossComparisonAccumulator",
     "LogLossSummary",
     "LogisticRegression",
+    "SegmentedLogLossAccumulator",
     "NotFittedError",
     "accuracy",
     "baseline_log_loss",
@@ -55,10 +67,9 @@ __all__ = [
     "calibration_curve",
     "case_study_table",
     "compare_log_loss",
-    "d2_log_loss",
-    "normalized_entropy",
     "corrected_probabilities",
     "cost_curve",
+    "d2_log_loss",
     "linear_predictor",
     "log_loss",
     "log_loss_from_logits",
@@ -72,6 +83,7 @@ __all__ = [
     "make_three_product_customers",
     "mse",
     "mse_gradient",
+    "normalized_entropy",
     "sigmoid",
     "softmax",
     "softplus",

@@ -8,24 +8,35 @@ samples costs a few passes over cache-sized pieces, not a handful of full-size t
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterator
+import sys
+from dataclasses import dataclass
 
 import numpy as np
 
-# 2**14 float64 values (128 KiB) per block: the block and its temporaries stay in the L2 cache.
-BLOCK_SIZE = 1 << 14
+from ._kernels import BLOCK_SIZE, block_slices
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
 class NotFittedError(ValueError, AttributeError):
-    """Raised when a model is used for prediction before ``fit`` has been called."""
+    """Raised when a model is used for prediction before ``fit`` has been called.
+
+    Whenever scikit-learn is loaded, the error raised is also its
+    ``sklearn.exceptions.NotFittedError``, so code that catches either works.
+    """
 
 
-def block_slices(n: int, size: int = BLOCK_SIZE) -> Iterator[slice]:
-    """Yield consecutive slices that cover ``range(n)`` in pieces of at most ``size``."""
-    for start in range(0, n, size):
-        yield slice(start, min(start + size, n))
+def not_fitted_error(message: str) -> NotFittedError:
+    """A `NotFittedError`, which is scikit-learn's too when scikit-learn is already imported.
+
+    Never imports scikit-learn: code that catches scikit-learn's error has imported it.
+    """
+    sklearn_exceptions = sys.modules.get("sklearn.exceptions")
+    if sklearn_exceptions is None:
+        return NotFittedError(message)
+    both = type("NotFittedError", (NotFittedError, sklearn_exceptions.NotFittedError),
+                {"__module__": NotFittedError.__module__, "__doc__": NotFittedError.__doc__})
+    return both(message)
 
 
 def _describe(x) -> str:
@@ -42,6 +53,9 @@ def as_real_array(x, name: str, *, ndim: int | None = None) -> np.ndarray:
         raise TypeError(f"{name} must be an array-like of real numbers, got None.")
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be an array-like of real numbers, got the string {x!r}.")
+    if type(x).__module__.startswith("scipy.sparse"):  # a sparse matrix or array, without importing SciPy
+        raise TypeError(f"{name} is a sparse {type(x).__name__}: sparse input is not supported; pass a dense array "
+                        f"({name}.toarray()).")
     try:
         arr = np.asarray(x)
     except (ValueError, TypeError) as exc:  # ragged nested lists, for instance
@@ -58,7 +72,7 @@ def as_real_array(x, name: str, *, ndim: int | None = None) -> np.ndarray:
             raise ValueError(f"{name} must be 1-D, got an array of shape {arr.shape}.{hint}")
         if ndim == 2:
             hint = " For a single feature use X.reshape(-1, 1)." if arr.ndim == 1 else ""
-            raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {arr.shape}.{hint}")
+            raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {arr.shape}. Reshape your data.{hint}")
         raise ValueError(f"{name} must have {ndim} dimensions, got shape {arr.shape}.")
     return arr
 
@@ -86,7 +100,7 @@ def check_no_nan(arr: np.ndarray, name: str) -> None:
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Reject NaN and +-inf."""
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be finite; found {_first_bad(arr, ~np.isfinite(arr))}.")
+        raise ValueError(f"{name} must be finite (no NaN or inf); found {_first_bad(arr, ~np.isfinite(arr))}.")
 
 
 def check_non_empty(arr: np.ndarray, name: str) -> None:
@@ -398,6 +412,76 @@ def check_binary_predictions(y_true, y_prob=None, *, logits=None, labels=None, s
     return check_predictions(index == 1, y_prob, logits=logits, sample_weight=sample_weight)
 
 
+@dataclass(frozen=True, eq=False)
+class Predictions:
+    """Labels with their predictions, checked once: the one input every kernel takes.
+
+    Whether there are two classes or K is decided here, from the shape of the predictions,
+    and nowhere else.
+
+    Attributes
+    ----------
+    y : ndarray of shape (n_samples,)
+        Two classes: bool, True where the label is the second class (1). K classes: each
+        sample's class index, its column in ``values``.
+    values : ndarray of float64, shape (n_samples,) or (n_samples, n_classes)
+        Probabilities (of the second class, or one column per class) or scores (logits).
+    weights : ndarray of float64 or None
+        Non-negative, not all zero; None when not given.
+    classes : ndarray or None
+        The sorted classes of (n, K) predictions; None with 1-D predictions of two classes.
+    kind : {"probability", "score"}
+    rows_unchecked : bool
+        (n, K) probabilities whose values the caller checks block by block
+        (`check_probability_block`) while it uses them, one pass over memory instead of two.
+    """
+
+    y: np.ndarray
+    values: np.ndarray
+    weights: np.ndarray | None
+    classes: np.ndarray | None
+    kind: str
+    rows_unchecked: bool = False
+
+    @property
+    def n_samples(self) -> int:
+        return len(self.values)
+
+    @property
+    def binary(self) -> bool:
+        return self.values.ndim == 1
+
+    @property
+    def n_classes(self) -> int:
+        return 2 if self.binary else self.values.shape[1]
+
+    @property
+    def class_index(self) -> np.ndarray:
+        """Each sample's class index, 0 or 1 with two classes."""
+        return self.y.astype(np.intp) if self.binary else self.y
+
+
+def check_prediction_input(y_true, y_prob=None, *, logits=None, labels=None, sample_weight=None,
+                           check_rows_later=False) -> Predictions:
+    """Validate labels with probabilities (``y_prob``) or scores (``logits``), two or K classes.
+
+    1-D predictions are for the second of two classes; (n, K) ones have a column per class.
+    With ``check_rows_later``, (n, K) probabilities are not range- and sum-checked here: the
+    caller runs `check_probability_block` on each block before using it.
+    """
+    given = y_prob if logits is None else logits
+    if np.ndim(given) == 2:
+        index, values, weights, classes = check_multiclass_predictions(
+            y_true, y_prob, logits=logits, labels=labels, sample_weight=sample_weight,
+            rows_checked_later=check_rows_later,
+        )
+        kind = "probability" if logits is None else "score"
+        return Predictions(index, values, weights, classes, kind, rows_unchecked=check_rows_later and kind == "probability")
+    is_one, values, weights = check_binary_predictions(y_true, y_prob, logits=logits, labels=labels,
+                                                       sample_weight=sample_weight)
+    return Predictions(is_one, values, weights, None, "probability" if logits is None else "score")
+
+
 def check_reduction(reduction) -> str:
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {', '.join(map(repr, REDUCTIONS))}; got {reduction!r}.")
@@ -408,7 +492,8 @@ def check_matrix(X, name: str = "X") -> np.ndarray:
     """A finite, non-empty 2-D float64 design matrix."""
     arr = as_float_array(X, name, ndim=2)
     if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}); at least one sample and one feature are needed.")
+        what = "sample" if arr.shape[0] == 0 else "feature"
+        raise ValueError(f"{name} is empty: 0 {what}(s) (shape={arr.shape}) while a minimum of 1 is required.")
     check_finite(arr, name)
     return arr
 
@@ -421,12 +506,13 @@ def check_coefficients(beta, n_features: int, name: str = "beta") -> np.ndarray:
     return arr
 
 
-def check_scalar(value, name: str, *, kind: type = numbers.Real, low=None, low_inclusive=True) -> float | int:
-    """A finite real (or integral) scalar, optionally bounded below."""
+def check_scalar(value, name: str, *, kind: type = numbers.Real, low=None, low_inclusive=True,
+                 allow_inf: bool = False) -> float | int:
+    """A finite real (or integral) scalar, optionally bounded below; ``allow_inf`` admits +inf."""
     if isinstance(value, bool) or not isinstance(value, kind):
         wanted = "an integer" if kind is numbers.Integral else "a real number"
         raise TypeError(f"{name} must be {wanted}, got {type(value).__name__} {value!r}.")
-    if kind is numbers.Real and not np.isfinite(value):
+    if kind is numbers.Real and not np.isfinite(value) and not (allow_inf and value == np.inf):
         raise ValueError(f"{name} must be finite, got {value!r}.")
     if low is not None and (value < low or (value == low and not low_inclusive)):
         bound = f">= {low}" if low_inclusive else f"> {low}"

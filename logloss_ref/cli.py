@@ -1,32 +1,43 @@
 """The command line: ``logloss-ref`` (or ``python -m logloss_ref``).
 
     logloss-ref example
-    logloss-ref score FILE --label COL (--prob COL | --logit COL) [--weight COL] [--by COL ...] [--json]
-    logloss-ref score FILE --label COL --prob C0 --prob C1 --prob C2 ...   (K classes)
-    logloss-ref compare FILE --label COL (--prob A --prob B | --logit A --logit B) [--weight COL] [--json]
+    logloss-ref score PATH... --label COL (--prob COL | --logit COL) [--weight COL] [--by COL ...] [--json]
+    logloss-ref score PATH... --label COL --prob C0 --prob C1 --prob C2 [--classes A,B,C]   (K classes)
+    logloss-ref compare PATH... --label COL (--prob A --prob B | --logit A --logit B) [--weight COL] [--json]
 
-FILE is a CSV file (any delimiter; ``.gz``, ``.bz2`` or ``.zst`` compressed), Parquet, Arrow
-IPC / Feather, or ``-`` for CSV on standard input (see ``logloss_ref._files``). Rows stream
-in batches through a `LogLossAccumulator` (or a `LogLossComparison` accumulator), so memory
-does not depend on the number of rows. Bad input ends with one line naming the file, row and
-column, and exit status 2. Reading files needs pyarrow: ``pip install 'logloss_ref[cli]'``.
+PATH is a CSV file (any delimiter; ``.gz``, ``.bz2`` or ``.zst`` compressed), Parquet, Arrow
+IPC / Feather, ``-`` for CSV on standard input, or a dataset: a folder of part files (Hive
+partition folders ``key=value`` become columns), a glob pattern, several files, each local or
+a URI (``file://``, ``s3://``, ``gs://``); see ``logloss_ref.io``. Batches of rows are scored in
+a thread per core through the public accumulators (`LogLossAccumulator`,
+`SegmentedLogLossAccumulator`, `LogLossComparisonAccumulator`), whose exact sums make the
+result independent of the threads, so memory does not depend on the number of rows. Bad input
+ends with one line naming the file, row and column, and exit status 2. Reading files needs
+pyarrow: ``pip install 'logloss_ref[cli]'``.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import contextlib
 import json
+import os
+import queue
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from . import __version__
-from ._files import InputError, LabelReader, PredictionFile, SegmentCoder
 from ._validation import ROW_SUM_TOLERANCE
 from .comparison import LogLossComparisonAccumulator
 from .data import case_study_table
-from .streaming import LogLossAccumulator, LogLossSummary, _update_groups
+from .io import InputError, LabelReader, SegmentCoder, open_predictions
+from .io._arrow import read_ahead
+from .io.labels import texts
+from .streaming import LogLossAccumulator, LogLossSummary, SegmentedLogLossAccumulator
 
 DEFAULT_CHUNK_ROWS = 1 << 18  # rows scored at a time: ~20 MiB of arrays, and faster than 1 << 20 here
 
@@ -44,23 +55,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     score = commands.add_parser(
         "score",
-        help="score a file of predictions",
+        help="score a file or dataset of predictions",
         description="Compute log loss, its baseline, normalized entropy, D², the Brier score, accuracy and a "
-        "calibration table for a file of predictions (CSV, compressed CSV, Parquet or Arrow), overall and, with "
-        "--by, per segment. The file is read in batches, so any size works.",
+        "calibration table for a file of predictions (CSV, compressed CSV, Parquet or Arrow) or a dataset of them "
+        "(a folder, a glob, several files), overall and, with --by, per segment. Rows are read in batches, so any "
+        "size works.",
     )
     _file_arguments(score)
     score.add_argument("--label", required=True, metavar="COL",
                        help="column of the true labels: 0/1 or true/false (see --positive), or with K score columns "
-                       "the class index 0 to K-1")
+                       "a class name of --classes, or the class index 0 to K-1")
     kind = score.add_mutually_exclusive_group(required=True)
     kind.add_argument("--prob", metavar="COL", action="append",
                       help="column of predicted probabilities of class 1; repeat it once per class for K classes "
-                      "(the first is class 0), each row summing to 1")
+                      "(in the order of --classes), each row summing to 1")
     kind.add_argument("--logit", metavar="COL", action="append",
                       help="column of logits (scores), the loss then exact; repeat it once per class for K classes")
+    score.add_argument("--classes", metavar="A,B,...",
+                       help="with K score columns: the class names, comma-separated, in the order of the columns "
+                       "(default: the class indices 0 to K-1, or, for text labels, the label column's values sorted)")
     score.add_argument("--by", metavar="COL", action="append",
-                       help="also score each value of this column (repeat it to segment by combinations)")
+                       help="also score each value of this column (repeat it to segment by combinations); "
+                       "a dataset's partition folders (key=value) count as columns")
     _common_arguments(score)
     compare = commands.add_parser(
         "compare",
@@ -78,7 +94,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _file_arguments(command) -> None:
-    command.add_argument("file", help="CSV (.csv, .gz, .bz2, .zst), Parquet or Arrow/Feather file, or - for CSV on standard input")
+    command.add_argument("paths", nargs="+", metavar="PATH",
+                         help="CSV (.csv, .gz, .bz2, .zst), Parquet or Arrow/Feather file; - for CSV on standard input; "
+                         "or a dataset: a folder, a glob pattern (quoted) or several files, local or a URI (file://, "
+                         "s3://, gs://)")
     command.add_argument("--delimiter", metavar="CHAR", help="the CSV delimiter (default: guessed from the header row)")
 
 
@@ -88,13 +107,14 @@ def _common_arguments(command) -> None:
                          help="the label value of class 1, when the labels are two values other than 0/1 or true/false")
     command.add_argument("--json", action="store_true", help="print the results as JSON")
     command.add_argument("--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS, metavar="N", help=argparse.SUPPRESS)
+    command.add_argument("--threads", type=int, default=None, metavar="N", help=argparse.SUPPRESS)
 
 
 class _Progress:
     """A progress bar on stderr (tqdm), only when stderr is a terminal: rows, rows per second, and
     for a file the share read and the time left."""
 
-    def __init__(self, source: PredictionFile):
+    def __init__(self, source):
         self.bar, self.source, self.start = None, source, time.perf_counter()
         if not sys.stderr.isatty():
             return
@@ -129,7 +149,7 @@ class _Progress:
 # Checking values, to word an error
 
 
-def _locate(values: np.ndarray, kind: str, column: str, first_row: int, name: str) -> None:
+def _locate(values: np.ndarray, kind: str, column: str, batch) -> None:
     """Raise an InputError at the first value of ``values`` that is not valid for ``kind``."""
     if kind == "prob":
         bad = ~((values >= 0) & (values <= 1))
@@ -142,18 +162,23 @@ def _locate(values: np.ndarray, kind: str, column: str, first_row: int, name: st
         problem = "is not a number"
     if bad.any():
         at = int(np.argmax(bad))
-        raise InputError(f"{name}: row {first_row + at}, column {column!r}: value {values[at]:g} {problem}")
+        raise InputError(f"{batch.name}: row {batch.first_row + at}, column {column!r}: value {values[at]:g} {problem}")
 
 
 class _Scorer:
-    """Reads the labels, scores and weights of each batch and feeds them to accumulators."""
+    """Reads the labels, scores and weights of each batch, in order, for the accumulators."""
 
-    def __init__(self, source: PredictionFile, args, score_columns: list[str]):
+    def __init__(self, source, args, score_columns: list[str], classes: list[str] | None = None):
         self.source, self.args = source, args
         self.score_columns = score_columns
         self.kind = "prob" if args.prob is not None else "logit"
-        self.labels = LabelReader(source.name, args.label, positive=args.positive,
-                                  n_classes=len(score_columns) if self.multiclass else 2)
+        self.classes = classes  # K classes by name, in the order of the score columns
+        self.labels = LabelReader(args.label, positive=args.positive,
+                                  n_classes=len(score_columns) if self.multiclass else 2, classes=classes)
+        if classes is not None:
+            # The accumulators take the columns in sorted class order, and the labels by name.
+            self.order = sorted(range(len(classes)), key=lambda k: classes[k])
+            self.names = np.array(classes)
 
     @property
     def numeric(self) -> set[str]:
@@ -161,52 +186,67 @@ class _Scorer:
 
     @property
     def text(self) -> set[str]:
-        """Columns to read as text: the label when --positive names one of its values."""
-        return {self.args.label} if self.args.positive is not None else set()
+        """Columns to read as text: the label when --positive names one of its values, or with --classes."""
+        return {self.args.label} if self.args.positive is not None or self.classes is not None else set()
 
     @property
     def multiclass(self) -> bool:
         return self.args.command == "score" and len(self.score_columns) > 1
 
+    def labels_for_accumulator(self) -> list | None:
+        if not self.multiclass:
+            return None
+        return sorted(self.classes) if self.classes is not None else list(range(len(self.score_columns)))
+
     def read(self, batch):
-        y = self.labels(self.source.pa, batch.columns[self.args.label], batch.first_row)
+        """(labels, score columns, weights) of a batch, as the accumulators take them."""
+        y = self.labels(self.source.pa, batch.columns[self.args.label], batch)
         scores = [batch.columns[c] for c in self.score_columns]
         weights = batch.columns[self.args.weight] if self.args.weight else None
         return y, scores, weights
 
+    def values(self, scores):
+        if not self.multiclass:
+            return scores[0]
+        if self.classes is not None:
+            scores = [scores[k] for k in self.order]
+        return np.column_stack(scores)
+
     def explain(self, error: ValueError, batch, scores, weights) -> InputError:
         """The first bad value of the batch, or failing that the library's own message."""
-        name = self.source.name
         for column, values in zip(self.score_columns, scores):
-            _locate(values, self.kind, column, batch.first_row, name)
+            _locate(values, self.kind, column, batch)
         if weights is not None:
-            _locate(weights, "weight", self.args.weight, batch.first_row, name)
+            _locate(weights, "weight", self.args.weight, batch)
         if self.multiclass and self.kind == "prob":
             sums = np.sum(scores, axis=0)
             off = np.abs(sums - 1.0) > ROW_SUM_TOLERANCE
             if off.any():
                 at = int(np.argmax(off))
-                return InputError(f"{name}: row {batch.first_row + at}: the {len(scores)} probabilities sum to "
+                return InputError(f"{batch.name}: row {batch.first_row + at}: the {len(scores)} probabilities sum to "
                                   f"{sums[at]:.10g}, not 1")
-        last = batch.first_row + len(next(iter(batch.columns.values()))) - 1
-        return InputError(f"{name}: rows {batch.first_row} to {last}: {error}")
+        last = batch.first_row + batch.num_rows - 1
+        return InputError(f"{batch.name}: rows {batch.first_row} to {last}: {error}")
 
 
-def _open(args) -> tuple[PredictionFile, list[str]]:
+def _open(args):
     if args.chunk_rows < 1:
         raise InputError("--chunk-rows must be at least 1")
+    if args.threads is not None and args.threads < 1:
+        raise InputError("--threads must be at least 1")
     if args.delimiter is not None and len(args.delimiter) != 1:
         raise InputError(f"--delimiter must be one character; got {args.delimiter!r}")
     score_columns = args.prob if args.prob is not None else args.logit
     option = "--prob" if args.prob is not None else "--logit"
-    source = PredictionFile(args.file, delimiter=args.delimiter, batch_rows=args.chunk_rows)
+    source = open_predictions(args.paths, delimiter=args.delimiter, batch_rows=args.chunk_rows, threads=_threads(args))
     if len(set(score_columns)) != len(score_columns):
         raise InputError(f"{source.name}: {option} names the same column twice: {', '.join(map(repr, score_columns))}")
     if args.command == "compare" and len(score_columns) != 2:
         raise InputError(f"{source.name}: compare needs two {option} columns, model A's then model B's; "
                          f"got {len(score_columns)}: {', '.join(map(repr, score_columns))}")
     if args.positive is not None and args.command == "score" and len(score_columns) > 1:
-        raise InputError("--positive is for two classes; with K score columns the labels are class indices")
+        raise InputError(f"{source.name}: --positive is for two classes; with K score columns name the classes "
+                         "with --classes")
     by = getattr(args, "by", None) or []
     if len(set(by)) != len(by):
         raise InputError(f"--by names the same column twice: {', '.join(map(repr, by))}")
@@ -217,44 +257,148 @@ def _open(args) -> tuple[PredictionFile, list[str]]:
     return source, score_columns
 
 
+def _classes(args, source, score_columns: list[str]) -> list[str] | None:
+    """The K class names: from --classes, or from a text label column (its values sorted), or None for indices."""
+    if getattr(args, "classes", None) is not None:
+        classes = [name.strip() for name in args.classes.split(",")]
+        if len(score_columns) < 2:
+            raise InputError(f"{source.name}: --classes is for K score columns; with one, name class 1 with --positive")
+        if len(classes) != len(score_columns) or len(set(classes)) != len(classes) or not all(classes):
+            raise InputError(f"{source.name}: --classes names {len(classes)} classes ({args.classes}) but there are "
+                             f"{len(score_columns)} {'--prob' if args.prob is not None else '--logit'} columns; give "
+                             "one distinct name per column, in their order")
+        return classes
+    if args.command != "score" or len(score_columns) < 2:
+        return None
+    # Text labels without --classes: the classes are the label column's values, sorted (as log_loss
+    # takes them from y_true), which takes a first pass over that column alone.
+    first = next(iter(source.batches([args.label], numeric=set())), None)
+    if first is None:
+        return None
+    pa, array = source.pa, first.columns[args.label]
+    if pa.types.is_integer(array.type) or pa.types.is_floating(array.type) or pa.types.is_boolean(array.type):
+        return None
+    if source.name == "<stdin>":
+        raise InputError("<stdin>: text labels with K columns need --classes (standard input cannot be read twice)")
+    seen: set = set()
+    for batch in source.batches([args.label], numeric=set(), text={args.label}):
+        column = batch.columns[args.label]
+        if column.null_count:
+            LabelReader(args.label)(pa, column, batch)  # words the missing label
+        seen.update(str(v) for v in texts(pa, column)[1])
+    classes = sorted(seen)
+    if len(classes) != len(score_columns):
+        raise InputError(f"{source.name}: column {args.label!r} holds {len(classes)} labels ({', '.join(classes[:10])}"
+                         f"{', ...' if len(classes) > 10 else ''}) but there are {len(score_columns)} score columns; "
+                         "name the classes with --classes, in the order of the columns")
+    return classes
+
+
+def _threads(args) -> int:
+    if args.threads is not None:
+        return args.threads
+    try:
+        return max(1, min(len(os.sched_getaffinity(0)), 4))
+    except AttributeError:  # not on Linux
+        return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _accumulate(batches, make, update, threads: int) -> list:
+    """Feed the batches to ``update(accumulator, batch)`` on ``threads`` accumulators, each used by one thread at a time.
+
+    NumPy releases the GIL in its loops, so the threads score batches side by side. An error is
+    raised at the earliest batch that has one (its rows are the first bad rows). Returns the
+    accumulators; their sums are exact, so merging them gives the same result whatever thread
+    scored which batch.
+    """
+    accumulators = [make() for _ in range(threads)]
+    with contextlib.closing(batches):
+        if threads == 1:
+            for batch in batches:
+                update(accumulators[0], batch)
+        else:
+            _in_threads(batches, accumulators, update)
+    return accumulators
+
+
+def _in_threads(batches, accumulators: list, update) -> None:
+    threads = len(accumulators)
+    free: queue.SimpleQueue = queue.SimpleQueue()
+    for accumulator in accumulators:
+        free.put(accumulator)
+
+    def task(batch):
+        accumulator = free.get()
+        try:
+            update(accumulator, batch)
+        finally:
+            free.put(accumulator)
+
+    with ThreadPoolExecutor(threads, thread_name_prefix="logloss-ref") as pool:
+        pending: collections.deque = collections.deque()
+        try:
+            for batch in batches:
+                pending.append(pool.submit(task, batch))
+                if len(pending) >= 2 * threads:
+                    pending.popleft().result()
+            while pending:
+                pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 # ---------------------------------------------------------------------------------------------
 # score
 
 
 def _run_score(args) -> str:
     source, score_columns = _open(args)
-    scorer = _Scorer(source, args, score_columns)
-    n_classes = len(score_columns)
-
-    def accumulator() -> LogLossAccumulator:
-        return LogLossAccumulator(labels=list(range(n_classes))) if scorer.multiclass else LogLossAccumulator()
-
-    total, by = accumulator(), args.by or []
-    segments: list[LogLossAccumulator] = []  # by segment number (SegmentCoder.keys)
+    scorer = _Scorer(source, args, score_columns, _classes(args, source, score_columns))
+    labels, by = scorer.labels_for_accumulator(), args.by or []
     coder = SegmentCoder(by, source.name) if by else None
     wanted = [args.label, *score_columns] + ([args.weight] if args.weight else []) + by
     progress = _Progress(source)
-    for batch in source.batches(wanted, numeric=scorer.numeric, text=scorer.text | set(by)):
-        y, scores, weights = scorer.read(batch)
-        values = np.column_stack(scores) if scorer.multiclass else scores[0]
+    rows = 0
+
+    def prepared():  # in order, in this thread: labels and segment numbers depend on the batches before
+        nonlocal rows
+        with contextlib.closing(read_ahead(source.batches(wanted, numeric=scorer.numeric, text=scorer.text | set(by)))) as batches:
+            for batch in batches:
+                y, scores, weights = scorer.read(batch)
+                if scorer.classes is not None:
+                    y = scorer.names[y]
+                segments = coder(source.pa, [batch.columns[c] for c in by]) if coder is not None else None
+                yield batch, y, scores, weights, segments
+                rows += batch.num_rows
+                progress.show(rows)
+
+    def update(accumulator, item):
+        batch, y, scores, weights, segments = item
+        values = scorer.values(scores)
+        given = {"y_prob": values} if scorer.kind == "prob" else {"logits": values}
         try:
-            rows = total._rows(y, *((values, None) if scorer.kind == "prob" else (None, values)), weights)
+            if segments is None:
+                accumulator.update(y, **given, sample_weight=weights)
+            else:
+                accumulator.update(segments, y, **given, sample_weight=weights)
         except ValueError as error:
             raise scorer.explain(error, batch, scores, weights) from None
-        total._add(rows)
-        if coder is not None:
-            numbers = coder(source.pa, [batch.columns[c] for c in by])
-            segments += [accumulator() for _ in range(len(coder.keys) - len(segments))]
-            _update_groups(segments, numbers, rows)
-        progress.show(total.n_samples)
+
+    kind = SegmentedLogLossAccumulator if by else LogLossAccumulator
+    parts = _accumulate(prepared(), lambda: kind(labels=labels), update, _threads(args))
     progress.done()
-    scorer.labels.finish()
-    if total.n_samples == 0:
+    scorer.labels.finish(source.name)
+    combined = parts[0]
+    for part in parts[1:]:
+        combined.merge(part)
+    if rows == 0:
         raise InputError(f"{source.name}: the file has a header but no data rows")
-    summary = _result(total, source.name)
     if not by:
+        summary = _result(combined, source.name)
         return json.dumps({"file": source.name, **summary.to_dict()}, indent=2) if args.json else format_summary(summary, source.name)
-    ranked = sorted(((coder.keys[k], _result(a, source.name)) for k, a in enumerate(segments)),
+    summary = _result(combined.total(), source.name)
+    ranked = sorted(((coder.keys[k], _result(combined[k], source.name)) for k in combined.segments),
                     key=lambda item: (-item[1].n_samples, [str(v) for v in item[0]]))
     if args.json:
         return json.dumps({"file": source.name, "by": by, "all": summary.to_dict(),
@@ -286,6 +430,10 @@ def format_summary(summary: LogLossSummary, name: str) -> str:
             f"D²                    {number(summary.d2)}   (1 - normalized entropy)",
             f"Brier score           {number(summary.brier_score)}   (squared distance to the one-hot vector)",
             f"accuracy              {number(summary.accuracy)}   (most probable class)",
+            "top-label calibration (bins of the highest probability):",
+            "  bin          weight   mean highest p   share right",
+            *(f"  {b.low:.1f}-{b.high:.1f}  {b.weight:>10g}   {b.mean_predicted:>14.4f}   {b.observed:>11.4f}"
+              for b in summary.calibration),
         ])
     lines = [
         f"{name}: {summary.n_samples:,} rows, total weight {summary.total_weight:g}, share of class 1 {summary.prevalence:.4f}",
@@ -338,11 +486,20 @@ def format_segments(overall: LogLossSummary, ranked: list, by: list[str], name: 
 def _run_compare(args) -> str:
     source, score_columns = _open(args)
     scorer = _Scorer(source, args, score_columns)
-    comparison = LogLossComparisonAccumulator()
     wanted = [args.label, *score_columns] + ([args.weight] if args.weight else [])
     progress = _Progress(source)
-    for batch in source.batches(wanted, numeric=scorer.numeric, text=scorer.text):
-        y, (a, b), weights = scorer.read(batch)
+    rows = 0
+
+    def prepared():
+        nonlocal rows
+        with contextlib.closing(read_ahead(source.batches(wanted, numeric=scorer.numeric, text=scorer.text))) as batches:
+            for batch in batches:
+                yield batch, *scorer.read(batch)
+                rows += batch.num_rows
+                progress.show(rows)
+
+    def update(comparison, item):
+        batch, y, (a, b), weights = item
         try:
             if scorer.kind == "prob":
                 comparison.update(y, a, b, sample_weight=weights)
@@ -350,10 +507,14 @@ def _run_compare(args) -> str:
                 comparison.update(y, logits_a=a, logits_b=b, sample_weight=weights)
         except ValueError as error:
             raise scorer.explain(error, batch, [a, b], weights) from None
-        progress.show(comparison.n_samples)
+
+    parts = _accumulate(prepared(), LogLossComparisonAccumulator, update, _threads(args))
     progress.done()
-    scorer.labels.finish()
-    if comparison.n_samples == 0:
+    scorer.labels.finish(source.name)
+    comparison = parts[0]
+    for part in parts[1:]:
+        comparison.merge(part)
+    if rows == 0:
         raise InputError(f"{source.name}: the file has a header but no data rows")
     try:
         result = comparison.result()

@@ -8,11 +8,19 @@ from statistics import NormalDist
 
 import numpy as np
 
-from ._validation import check_sample_weight
-from .losses import log_loss, log_loss_from_logits
-from .streaming import _ExactSum, _total
+from ._validation import as_label_array, check_classes
+from . import _kernels as K
+from .streaming import STATE_VERSION, _count, _Kind, _kind_from_state, _plain, _take_kind
 
 __all__ = ["LogLossComparison", "LogLossComparisonAccumulator", "compare_log_loss"]
+
+# The exact sums a comparison keeps, by cell: the weights, each model's weighted losses, the
+# weighted differences d = loss_b - loss_a, the weight where B's loss is lower, and the
+# moments with w² that give the standard errors.
+_SUMS = ["weight", "loss_a", "loss_b", "difference", "b_lower_weight", "w2", "w2_difference", "w2_difference2",
+         "w2_loss_a", "w2_loss_a2", "w2_loss_b", "w2_loss_b2"]
+(_WEIGHT, _LOSS_A, _LOSS_B, _DIFFERENCE, _B_LOWER, _W2, _W2_DIFFERENCE, _W2_DIFFERENCE2,
+ _W2_A, _W2_A2, _W2_B, _W2_B2) = range(len(_SUMS))
 
 
 @dataclass(frozen=True)
@@ -57,8 +65,20 @@ class LogLossComparisonAccumulator:
     \(s_d / \sqrt{n}\). The interval is \(\bar d \pm z\,\operatorname{SE}\), with \(z\) the
     normal quantile (1.96 for 95%): the central limit theorem for the mean of the differences.
 
-    Like `LogLossAccumulator`, its state is a fixed set of sums, added and merged without
-    rounding, so it streams through a file and merges across workers (Dask, Spark).
+    Like `LogLossAccumulator`, its state is a fixed set of exact sums, so it streams through a
+    file, merges across workers (Dask, Spark) with the same result however the data were split,
+    and travels as plain data (`to_state`, `from_state`).
+
+    Parameters
+    ----------
+    labels : array-like, default=None
+        The classes, as for `LogLossAccumulator`: needed for text labels (a piece may lack a
+        class); checked, sorted, and compared by `merge`.
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` repeats a class or names fewer than two.
 
     Notes
     -----
@@ -80,14 +100,15 @@ class LogLossComparisonAccumulator:
     """
 
     def __init__(self, *, labels=None):
-        self.labels = labels
+        self._kind = _Kind(labels)
         self.n_samples = 0
         self._n_weighted = 0  # samples of positive weight
-        self._weight, self._loss_a, self._loss_b = _ExactSum(), _ExactSum(), _ExactSum()
-        self._difference, self._b_lower = _ExactSum(), _ExactSum()
-        self._w2, self._w2_difference, self._w2_difference2 = _ExactSum(), _ExactSum(), _ExactSum()
-        # For the unpaired standard error: the same moments of each model's own losses.
-        self._w2_a, self._w2_a2, self._w2_b, self._w2_b2 = _ExactSum(), _ExactSum(), _ExactSum(), _ExactSum()
+        self._sums = K.ExactSums(1, len(_SUMS))
+
+    @property
+    def labels(self) -> list | None:
+        """The classes, checked and sorted (None for 0/1 labels)."""
+        return None if self._kind.classes is None else [_plain(c) for c in self._kind.classes.tolist()]
 
     def update(self, y_true, y_prob_a=None, y_prob_b=None, *, logits_a=None, logits_b=None, sample_weight=None):
         """Add samples: labels and both models' probabilities, or both models' logits.
@@ -95,7 +116,7 @@ class LogLossComparisonAccumulator:
         Parameters
         ----------
         y_true : array-like of shape (n_samples,)
-            Labels, as for `log_loss`.
+            Labels, as for `LogLossAccumulator.update`: 0/1, or any of ``labels``.
         y_prob_a, y_prob_b : array-like of shape (n_samples,) or (n_samples, n_classes), default=None
             The two models' predicted probabilities, as for `log_loss`.
         logits_a, logits_b : array-like, default=None
@@ -111,61 +132,81 @@ class LogLossComparisonAccumulator:
         Raises
         ------
         TypeError, ValueError
-            For invalid inputs (as `log_loss`), or unless exactly both probabilities or
-            both logits are given.
+            For invalid inputs (as `log_loss`), text labels without ``labels``, or unless
+            exactly both probabilities or both logits are given.
         """
         probabilities, scores = (y_prob_a, y_prob_b), (logits_a, logits_b)
         if all(v is not None for v in probabilities) and all(v is None for v in scores):
-            loss_a = log_loss(y_true, y_prob_a, labels=self.labels, reduction="none")
-            loss_b = log_loss(y_true, y_prob_b, labels=self.labels, reduction="none")
+            loss_a, weights = self._kind.losses(y_true, y_prob_a, None, sample_weight)
+            loss_b, _ = self._kind.losses(y_true, y_prob_b, None, None)
         elif all(v is not None for v in scores) and all(v is None for v in probabilities):
-            loss_a = log_loss_from_logits(y_true, logits_a, labels=self.labels, reduction="none")
-            loss_b = log_loss_from_logits(y_true, logits_b, labels=self.labels, reduction="none")
+            loss_a, weights = self._kind.losses(y_true, None, logits_a, sample_weight)
+            loss_b, _ = self._kind.losses(y_true, None, logits_b, None)
         else:
             raise ValueError("Give both models' probabilities (y_prob_a, y_prob_b) or both models' logits "
                              "(logits_a, logits_b).")
         n = len(loss_a)
-        weights = check_sample_weight(sample_weight, n)
-        w = np.ones(n) if weights is None else weights
+        if len(loss_b) != n:
+            raise ValueError(f"the two models have {n} and {len(loss_b)} predictions; give one per sample for each.")
         d = loss_b - loss_a
-        positive = w > 0
-        w, d, loss_a, loss_b = w[positive], d[positive], loss_a[positive], loss_b[positive]
+        chunk = K.ExactSums(1, len(_SUMS))
+        if weights is None:
+            self._n_weighted += n
+            chunk.add(np.array([float(n), float(np.count_nonzero(d < 0))]), 0, offsets=np.array([_WEIGHT, _B_LOWER]),
+                      n_offsets=len(_SUMS))
+            for cell, values in ((_LOSS_A, loss_a), (_LOSS_B, loss_b), (_DIFFERENCE, d), (_W2_DIFFERENCE2, d * d),
+                                 (_W2_A2, loss_a * loss_a), (_W2_B2, loss_b * loss_b)):
+                chunk.add(values, cell)
+            chunk.flush()  # without weights w = w² = 1: the w² sums are the plain ones
+            for plain, squared in ((_WEIGHT, _W2), (_DIFFERENCE, _W2_DIFFERENCE), (_LOSS_A, _W2_A), (_LOSS_B, _W2_B)):
+                chunk.totals[squared] = list(chunk.totals[plain])
+                chunk.special[0, squared] = chunk.special[0, plain]
+        else:
+            positive = weights > 0
+            w, d, loss_a, loss_b = weights[positive], d[positive], loss_a[positive], loss_b[positive]
+            self._n_weighted += len(w)
+            w2 = w * w
+            for cell, values in ((_WEIGHT, w), (_LOSS_A, w * loss_a), (_LOSS_B, w * loss_b), (_DIFFERENCE, w * d),
+                                 (_B_LOWER, w[d < 0]), (_W2, w2), (_W2_DIFFERENCE, w2 * d), (_W2_DIFFERENCE2, w2 * d * d),
+                                 (_W2_A, w2 * loss_a), (_W2_A2, w2 * loss_a * loss_a), (_W2_B, w2 * loss_b),
+                                 (_W2_B2, w2 * loss_b * loss_b)):
+                chunk.add(values, cell)
+        self._sums.merge(chunk)
         self.n_samples += n
-        self._n_weighted += int(positive.sum())
-        self._weight.add(_total(w))
-        self._loss_a.add(_total(w * loss_a))
-        self._loss_b.add(_total(w * loss_b))
-        self._difference.add(_total(w * d))
-        self._b_lower.add(_total(w[d < 0]))
-        w2 = w * w
-        self._w2.add(_total(w2))
-        self._w2_difference.add(_total(w2 * d))
-        self._w2_difference2.add(_total(w2 * d * d))
-        self._w2_a.add(_total(w2 * loss_a))
-        self._w2_a2.add(_total(w2 * loss_a * loss_a))
-        self._w2_b.add(_total(w2 * loss_b))
-        self._w2_b2.add(_total(w2 * loss_b * loss_b))
         return self
 
     def merge(self, other: LogLossComparisonAccumulator) -> LogLossComparisonAccumulator:
-        """Add another accumulator's samples to this one (exactly); returns ``self``."""
-        if not isinstance(other, LogLossComparisonAccumulator):
-            raise TypeError(f"other must be a LogLossComparisonAccumulator, got {type(other).__name__}.")
+        """Add another accumulator's samples to this one, exactly.
+
+        Parameters
+        ----------
+        other : LogLossComparisonAccumulator
+            Of the same labels.
+
+        Returns
+        -------
+        LogLossComparisonAccumulator
+            ``self``.
+
+        Raises
+        ------
+        TypeError
+            If ``other`` is not a `LogLossComparisonAccumulator`.
+        ValueError
+            If its labels differ.
+        """
+        _take_kind(self._kind, other, LogLossComparisonAccumulator, "comparisons of different labels")
         self.n_samples += other.n_samples
         self._n_weighted += other._n_weighted
-        for mine, theirs in zip(self._sums(), other._sums()):
-            mine.merge(theirs)
+        self._sums.merge(other._sums)
         return self
 
-    def _sums(self) -> list[_ExactSum]:
-        return [self._weight, self._loss_a, self._loss_b, self._difference, self._b_lower,
-                self._w2, self._w2_difference, self._w2_difference2, self._w2_a, self._w2_a2, self._w2_b, self._w2_b2]
-
-    def _standard_error(self, mean: float, w2_x: _ExactSum, w2_x2: _ExactSum) -> float:
+    def _standard_error(self, mean: float, w2_x: int, w2_x2: int) -> float:
         """sqrt(n/(n-1) * sum w²(x - mean)²) / sum w, from the exact sums of w²x² and w²x."""
-        spread = w2_x2.value - 2 * mean * w2_x.value + mean * mean * self._w2.value
+        value = self._sums.value
+        spread = value(w2_x2) - 2 * mean * value(w2_x) + mean * mean * value(_W2)
         n = self._n_weighted
-        return math.sqrt(max(spread, 0.0) * n / (n - 1)) / self._weight.value
+        return math.sqrt(max(spread, 0.0) * n / (n - 1)) / value(_WEIGHT)
 
     def result(self, *, confidence: float = 0.95) -> LogLossComparison:
         """The comparison of all samples seen so far.
@@ -174,6 +215,10 @@ class LogLossComparisonAccumulator:
         ----------
         confidence : float, default=0.95
             The coverage of the interval, in (0, 1).
+
+        Returns
+        -------
+        LogLossComparison
 
         Raises
         ------
@@ -185,18 +230,71 @@ class LogLossComparisonAccumulator:
         if self._n_weighted < 2:
             raise ValueError("A standard error needs at least two samples of positive weight; "
                              f"got {self._n_weighted}.")
-        total = self._weight.value
-        mean, loss_a, loss_b = self._difference.value / total, self._loss_a.value / total, self._loss_b.value / total
-        standard_error = self._standard_error(mean, self._w2_difference, self._w2_difference2)
-        unpaired = math.hypot(self._standard_error(loss_a, self._w2_a, self._w2_a2),
-                              self._standard_error(loss_b, self._w2_b, self._w2_b2))
+        value = self._sums.value
+        total = value(_WEIGHT)
+        mean, loss_a, loss_b = value(_DIFFERENCE) / total, value(_LOSS_A) / total, value(_LOSS_B) / total
+        standard_error = self._standard_error(mean, _W2_DIFFERENCE, _W2_DIFFERENCE2)
+        unpaired = math.hypot(self._standard_error(loss_a, _W2_A, _W2_A2), self._standard_error(loss_b, _W2_B, _W2_B2))
         z = NormalDist().inv_cdf(0.5 + confidence / 2)
         return LogLossComparison(
             n_samples=self.n_samples, total_weight=total, log_loss_a=loss_a, log_loss_b=loss_b,
             difference=mean, standard_error=standard_error, confidence=float(confidence),
             interval=(mean - z * standard_error, mean + z * standard_error),
-            share_b_lower=self._b_lower.value / total, standard_error_unpaired=unpaired,
+            share_b_lower=value(_B_LOWER) / total, standard_error_unpaired=unpaired,
         )
+
+    def to_state(self) -> dict:
+        """The state as plain data (dicts, lists, str, int, float); each exact sum a list of floats.
+
+        Returns
+        -------
+        dict
+            ``{"type": "LogLossComparisonAccumulator", "version": 1, "classes", "multiclass",
+            "n_samples", "n_weighted", "sums": {...}}``.
+        """
+        return {"type": "LogLossComparisonAccumulator", "version": STATE_VERSION, **self._kind.describe(),
+                "n_samples": self.n_samples, "n_weighted": self._n_weighted,
+                "sums": {name: self._sums.terms(cell) for cell, name in enumerate(_SUMS)}}
+
+    @classmethod
+    def from_state(cls, state: dict) -> LogLossComparisonAccumulator:
+        """An accumulator from what `to_state` wrote.
+
+        Parameters
+        ----------
+        state : dict
+            As `to_state` returns it (or read back from its JSON).
+
+        Returns
+        -------
+        LogLossComparisonAccumulator
+
+        Raises
+        ------
+        ValueError
+            If ``state`` is not such a state, or of another version.
+        """
+        kind = _kind_from_state(state, "LogLossComparisonAccumulator")
+        accumulator = cls()
+        accumulator._kind = kind
+        accumulator.n_samples = _count(state.get("n_samples"))
+        accumulator._n_weighted = _count(state.get("n_weighted"))
+        sums = state.get("sums")
+        try:
+            for cell, name in enumerate(_SUMS):
+                accumulator._sums.set_terms(cell, sums[name])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"state is not a comparison state of version {STATE_VERSION}: {error!s}") from None
+        return accumulator
+
+
+def _classes_of_whole_data(y_true, values):
+    """The classes that `log_loss` would take from ``y_true`` when it holds the whole data (None for 0/1 labels)."""
+    y = as_label_array(y_true, "y_true")
+    if y.dtype.kind in "biuf" and (np.ndim(values) != 2 or y.dtype.kind == "b"):
+        if y.dtype.kind == "b" or ((y == 0) | (y == 1)).all():
+            return None
+    return check_classes(y)[1]
 
 
 def compare_log_loss(y_true, y_prob_a=None, y_prob_b=None, *, logits_a=None, logits_b=None, labels=None,
@@ -249,6 +347,8 @@ def compare_log_loss(y_true, y_prob_a=None, y_prob_b=None, *, logits_a=None, log
     >>> [round(end, 6) for end in result.interval]  # contains 0: five samples cannot tell them apart
     [-0.154586, 0.030524]
     """
+    if labels is None:
+        labels = _classes_of_whole_data(y_true, y_prob_a if logits_a is None else logits_a)
     accumulator = LogLossComparisonAccumulator(labels=labels)
     accumulator.update(y_true, y_prob_a, y_prob_b, logits_a=logits_a, logits_b=logits_b, sample_weight=sample_weight)
     return accumulator.result(confidence=confidence)

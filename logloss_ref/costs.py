@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _kernels as K
 from ._validation import (
     check_coefficients,
     check_finite_vector,
     check_labels,
     check_matrix,
+    check_prediction_input,
     check_same_length,
     check_scalar,
 )
-from ._validation import check_binary_predictions, check_multiclass_predictions
-from .links import _sigmoid, _softmax, sigmoid
+from .links import sigmoid
 from .losses import log_loss_from_logits, mse
 
 __all__ = [
     "cost_curve",
     "linear_predictor",
     "log_loss_gradient",
-    "log_loss_logits_gradient",
     "log_loss_hessian",
+    "log_loss_logits_gradient",
     "mse_gradient",
 ]
 
@@ -40,7 +41,7 @@ def _check_labels_for(X: np.ndarray, y_true) -> np.ndarray:
 
 
 def linear_predictor(X, beta, b=0.0):
-    r"""The linear predictor \(Z = X\beta + b\): one score (logit) per sample.
+    r"""The linear predictor \(z = X\beta + b\): one score (logit) per sample.
 
     Parameters
     ----------
@@ -70,7 +71,7 @@ def linear_predictor(X, beta, b=0.0):
     array([ 1.5, -2. ])
     """
     X, beta, b = _check_model_inputs(X, beta, b)
-    return X @ beta + b
+    return K.linear_predictor(X, beta, b)
 
 
 def log_loss_gradient(X, y_true, beta, b=0.0):
@@ -114,15 +115,8 @@ def log_loss_gradient(X, y_true, beta, b=0.0):
     """
     X, beta, b = _check_model_inputs(X, beta, b)
     y = _check_labels_for(X, y_true)
-    residual = _probabilities(X, beta, b) - y
+    residual = K.logit_residual(y, K.linear_predictor(X, beta, b))
     return X.T @ residual / len(y), float(residual.mean())
-
-
-def _score_residual(index: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """softmax(z) - onehot(index) for (n, K) scores: the per-sample gradient of the categorical cross-entropy."""
-    residual = _softmax(z)
-    residual[np.arange(len(z)), index] -= 1.0
-    return residual
 
 
 def log_loss_logits_gradient(y_true, logits, *, labels=None):
@@ -167,11 +161,9 @@ def log_loss_logits_gradient(y_true, logits, *, labels=None):
     >>> log_loss_logits_gradient(["coat"], [[0.0, 0.0, 0.0]], labels=["cardigan", "coat", "jacket"])
     array([[ 0.33333333, -0.66666667,  0.33333333]])
     """
-    if np.ndim(logits) == 2:
-        index, z, _, _ = check_multiclass_predictions(y_true, logits=logits, labels=labels)
-        return _score_residual(index, z) / len(z)
-    is_one, z, _ = check_binary_predictions(y_true, logits=logits, labels=labels)
-    return (_sigmoid(z) - is_one) / len(z)
+    data = check_prediction_input(y_true, logits=logits, labels=labels)
+    residual = K.logit_residual if data.binary else K.score_residual
+    return residual(data.y, data.values) / data.n_samples
 
 
 def mse_gradient(X, y_true, beta, b=0.0):
@@ -257,11 +249,11 @@ def log_loss_hessian(X, beta, b=0.0):
            [0.  , 0.25]])
     """
     X, beta, b = _check_model_inputs(X, beta, b)
-    return _hessian(_with_intercept(X), _probabilities(X, beta, b))
+    return K.hessian(K.with_intercept(X), _probabilities(X, beta, b))
 
 
 def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
-    r"""The cost of the one-feature logistic model \(p = \sigma(w x + b)\) for each slope \(w\).
+    r"""The cost of the one-feature logistic model \(p = \sigma(\beta x + b)\) for each slope \(\beta\).
 
     A one-dimensional slice through the cost surface, used to compare the shapes of MSE
     and log loss.
@@ -273,11 +265,11 @@ def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
     y_true : array-like of shape (n_samples,)
         Labels, 0 or 1.
     slopes : array-like of shape (n_slopes,)
-        Values of \(w\) at which to evaluate the cost, finite.
+        Values of \(\beta\) at which to evaluate the cost, finite.
     b : float, default=0.0
         The intercept, held fixed along the slice.
     cost : {"log_loss", "mse"}, default="log_loss"
-        ``"log_loss"`` is `log_loss_from_logits` of the scores \(w x + b\), exact for any
+        ``"log_loss"`` is `log_loss_from_logits` of the scores \(\beta x + b\), exact for any
         score; ``"mse"`` is `mse` of the probabilities `sigmoid` gives them.
 
     Returns
@@ -310,26 +302,4 @@ def cost_curve(x, y_true, slopes, *, b=0.0, cost="log_loss"):
 
 def _probabilities(X: np.ndarray, beta: np.ndarray, b: float) -> np.ndarray:
     """sigmoid(X beta + b) for checked inputs: the logistic model that the gradients and the Hessian differentiate."""
-    return _sigmoid(X @ beta + b)
-
-
-def _with_intercept(X: np.ndarray) -> np.ndarray:
-    return np.hstack([X, np.ones((X.shape[0], 1))])
-
-
-def _hessian(X1: np.ndarray, p: np.ndarray) -> np.ndarray:
-    weighted = X1 * (p * (1.0 - p))[:, None]
-    return X1.T @ weighted / X1.shape[0]
-
-
-def _multinomial_hessian(X1: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """Hessian of the mean categorical cross-entropy in the (n_params, K) coefficients, flattened row-major.
-
-    ``H[(a, k), (b, l)] = mean_i x_ia x_ib (p_ik [k = l] - p_ik p_il)``; singular along adding
-    the same vector to every class's coefficients, which changes no probability.
-    """
-    n, d = X1.shape
-    K = P.shape[1]
-    outer = np.einsum("ia,ib->iab", X1, X1)
-    covariance = np.einsum("ik,kl->ikl", P, np.eye(K)) - np.einsum("ik,il->ikl", P, P)
-    return np.einsum("iab,ikl->akbl", outer, covariance, optimize=True).reshape(d * K, d * K) / n
+    return K.sigmoid(K.linear_predictor(X, beta, b))

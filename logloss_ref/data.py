@@ -12,20 +12,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _kernels as K
 from ._validation import check_scalar
 from .costs import linear_predictor
 from .estimators import LogisticRegression
-from .links import _sigmoid, _softmax, sigmoid
+from .links import sigmoid
 from .losses import corrected_probabilities, log_loss
 
 __all__ = [
+    "PRODUCTS",
     "CaseStudyTable",
     "Customers",
     "case_study_table",
     "make_customers",
     "make_three_product_customers",
     "three_product_table",
-    "PRODUCTS",
     "HeldOut",
     "held_out_predictions",
     "landscape_slice",
@@ -273,7 +274,7 @@ def make_customers(n_samples=200, *, n_features=1, seed=0) -> Customers:
     spec = _FEATURES[:n_features]
     X = np.column_stack([rng.uniform(low, high, n_samples) for _, low, high, _ in spec])
     coef = np.array([c for *_, c in spec])
-    p = _sigmoid(X @ coef + _INTERCEPT)
+    p = K.sigmoid(X @ coef + _INTERCEPT)
     y = (rng.uniform(size=n_samples) < p).astype(int)
     return Customers(X, y, tuple(name for name, *_ in spec), coef, _INTERCEPT)
 
@@ -318,7 +319,7 @@ def make_three_product_customers(n_samples=300, *, seed=0) -> Customers:
     check_scalar(seed, "seed", kind=numbers.Integral, low=0)
     rng = np.random.default_rng(seed)
     X = np.column_stack([rng.uniform(low, high, n_samples) for _, low, high, _ in _FEATURES])
-    P = _softmax(X @ _PRODUCT_COEF.T + _PRODUCT_INTERCEPT)
+    P = K.softmax(X @ _PRODUCT_COEF.T + _PRODUCT_INTERCEPT)
     # One uniform draw per customer against the cumulative probabilities picks the product.
     drawn = (rng.uniform(size=(n_samples, 1)) > np.cumsum(P, axis=1)[:, :-1]).sum(axis=1)
     return Customers(X, np.array(PRODUCTS)[drawn], tuple(name for name, *_ in _FEATURES), _PRODUCT_COEF.copy(),
@@ -336,7 +337,7 @@ def landscape_slice(customers: Customers | None = None):
     """
     data = customers if customers is not None else make_customers()
     model = LogisticRegression(solver="newton").fit(data.X, data.y)
-    return np.linspace(-2.0, 4.0, 601), model.intercept_, data.X[:, 0], data.y
+    return np.linspace(-2.0, 4.0, 601), float(model.intercept_[0]), data.X[:, 0], data.y
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
 
+from . import _kernels as K
 from ._validation import (
-    check_binary_predictions,
+    Predictions,
     check_classes,
-    check_multiclass_predictions,
+    check_prediction_input,
     check_predictions,
     check_sample_weight,
     check_scalar,
 )
-from .losses import log_loss, mse
+from .losses import mean_log_loss
 
 __all__ = [
     "accuracy",
@@ -43,7 +43,7 @@ def binary_entropy(prevalence: float) -> float:
     Returns
     -------
     float
-        Between 0 and \(\ln 2\).
+        Between 0 and \(\log 2\).
 
     Raises
     ------
@@ -61,30 +61,7 @@ def binary_entropy(prevalence: float) -> float:
     pi = float(check_scalar(prevalence, "prevalence"))
     if not 0.0 <= pi <= 1.0:
         raise ValueError(f"prevalence must be in [0, 1]; got {prevalence!r}.")
-    # 0 log 0 = 0, its limit; log1p keeps precision when pi is tiny.
-    ones = pi * math.log(pi) if pi > 0 else 0.0
-    zeros = (1 - pi) * math.log1p(-pi) if pi < 1 else 0.0
-    return 0.0 - (ones + zeros)
-
-
-def _class_totals(index: np.ndarray, n_classes: int, weights: np.ndarray | None) -> np.ndarray:
-    """The (weighted) number of samples of each class."""
-    return np.bincount(index, weights=weights, minlength=n_classes)
-
-
-def _class_entropy(totals: np.ndarray) -> float:
-    """Entropy in nats of the class shares ``totals / sum(totals)``; 0 log 0 = 0.
-
-    The most common class's log is ``log1p`` of minus the others' share, so a class that
-    dominates keeps its digits where ``log(1 - tiny)`` would round them away (the same care as
-    `binary_entropy`, which this equals for two classes).
-    """
-    total = math.fsum(totals)
-    others = np.delete(totals, int(np.argmax(totals))) / total
-    others = others[others > 0]
-    rest = math.fsum(others)
-    lead = (1.0 - rest) * math.log1p(-rest) if rest < 1.0 else 0.0
-    return 0.0 - math.fsum([lead, *(others * np.log(others))])
+    return K.class_entropy(np.array([1.0 - pi, pi]))  # 0 log 0 = 0; log1p for the leading class
 
 
 def baseline_log_loss(y_true, *, labels=None, sample_weight=None) -> float:
@@ -93,7 +70,7 @@ def baseline_log_loss(y_true, *, labels=None, sample_weight=None) -> float:
     A model that ignores every feature and answers the (weighted) share of 1s,
     \(\bar y\), for each sample scores \(H(\bar y)\); with K classes it answers the
     shares \(\pi_k\) of every class and scores \(-\sum_k \pi_k \log \pi_k\), which is
-    \(\ln K\) when the classes are equally common. Any model worth keeping must do better
+    \(\log K\) when the classes are equally common. Any model worth keeping must do better
     on the same data.
 
     Parameters
@@ -108,7 +85,7 @@ def baseline_log_loss(y_true, *, labels=None, sample_weight=None) -> float:
     Returns
     -------
     float
-        In \([0, \ln K]\) (\(\ln 2\) for two classes); 0 when only one class occurs.
+        In \([0, \log K]\) (\(\log 2\) for two classes); 0 when only one class occurs.
 
     Raises
     ------
@@ -126,27 +103,25 @@ def baseline_log_loss(y_true, *, labels=None, sample_weight=None) -> float:
     >>> from logloss_ref import baseline_log_loss
     >>> baseline_log_loss([1, 0, 0, 0])
     0.5623351446188083
-    >>> baseline_log_loss(["coat", "jacket", "cardigan"])  # ln 3
+    >>> baseline_log_loss(["coat", "jacket", "cardigan"])  # log 3
     1.0986122886681096
     """
     index, classes = check_classes(y_true, labels)
     weights = check_sample_weight(sample_weight, len(index))
-    return _class_entropy(_class_totals(index, len(classes), weights))
+    return K.class_entropy(K.class_totals(index, len(classes), weights))
 
 
-def _log_loss_and_baseline(y_true, y_prob, sample_weight, labels=None):
-    if np.ndim(y_prob) == 2:
-        index, _, weights, classes = check_multiclass_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        baseline = _class_entropy(_class_totals(index, len(classes), weights))
-    else:
-        is_one, _, weights = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        baseline = _class_entropy(_class_totals(is_one.astype(np.intp), 2, weights))
-    if baseline == 0.0:
+def _loss_ratio(y_true, y_prob, labels, sample_weight) -> float:
+    """Normalized entropy (log loss / baseline), validated once; undefined for a single class."""
+    data = check_prediction_input(y_true, y_prob, labels=labels, sample_weight=sample_weight, check_rows_later=True)
+    baseline = K.class_entropy(K.class_totals(data.class_index, data.n_classes, data.weights))
+    ratio = K.loss_ratio(mean_log_loss(data), baseline)
+    if ratio is None:
         raise ValueError(
             "y_true holds a single class, so the baseline log loss is 0 and the ratio is undefined; "
             "score on data with at least two classes."
         )
-    return log_loss(y_true, y_prob, labels=labels, sample_weight=sample_weight), baseline
+    return ratio
 
 
 def normalized_entropy(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
@@ -192,8 +167,7 @@ def normalized_entropy(y_true, y_prob, *, labels=None, sample_weight=None) -> fl
     >>> normalized_entropy([1, 0, 0, 0], [0.7, 0.2, 0.1, 0.1])
     0.35145390348334005
     """
-    loss, baseline = _log_loss_and_baseline(y_true, y_prob, sample_weight, labels)
-    return loss / baseline
+    return _loss_ratio(y_true, y_prob, labels, sample_weight)
 
 
 def d2_log_loss(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
@@ -229,15 +203,13 @@ def d2_log_loss(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
     >>> d2_log_loss([1, 0, 0, 0], [0.7, 0.2, 0.1, 0.1])
     0.64854609651666
     """
-    loss, baseline = _log_loss_and_baseline(y_true, y_prob, sample_weight, labels)
-    return 1.0 - loss / baseline
+    return 1.0 - _loss_ratio(y_true, y_prob, labels, sample_weight)
 
 
-def _squared_distance_to_one_hot(index: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """Per sample, the squared distance from its K probabilities to the one-hot vector of its class."""
-    off = P.copy()
-    off[np.arange(len(P)), index] -= 1.0
-    return np.einsum("ik,ik->i", off, off)
+def _weighted_mean(data: Predictions, per_sample) -> float:
+    """The weighted mean over samples of ``per_sample(y, P)`` on the predicted probabilities."""
+    return K.weighted_reduce(lambda rows: per_sample(data.y[rows], K.probabilities(data, rows)).astype(np.float64),
+                             data.n_samples, data.weights, "mean")
 
 
 def brier_score(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
@@ -289,15 +261,8 @@ def brier_score(y_true, y_prob, *, labels=None, sample_weight=None) -> float:
     >>> brier_score(["coat"], [[0.2, 0.5, 0.3]], labels=["cardigan", "coat", "jacket"])
     0.38
     """
-    if np.ndim(y_prob) == 2:
-        index, P, weights, _ = check_multiclass_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        squared = _squared_distance_to_one_hot(index, P)
-    else:
-        is_one, p, weights = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        return mse(is_one.astype(float), p, sample_weight=weights)  # with one column, the Brier score is the MSE
-    if weights is None:
-        return math.fsum(squared) / len(squared)
-    return math.fsum(squared * weights) / math.fsum(weights)
+    return _weighted_mean(check_prediction_input(y_true, y_prob, labels=labels, sample_weight=sample_weight),
+                          K.brier_terms)
 
 
 def accuracy(y_true, y_prob, *, threshold=0.5, labels=None, sample_weight=None) -> float:
@@ -336,17 +301,10 @@ def accuracy(y_true, y_prob, *, threshold=0.5, labels=None, sample_weight=None) 
     threshold = float(check_scalar(threshold, "threshold"))
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [0, 1]; got {threshold!r}.")
-    if np.ndim(y_prob) == 2:
-        if threshold != 0.5:
-            raise ValueError("threshold applies to 1-D y_prob only; with K columns the most probable class is predicted.")
-        index, P, weights, _ = check_multiclass_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        right = np.argmax(P, axis=1) == index
-    else:
-        is_one, p, weights = check_binary_predictions(y_true, y_prob, labels=labels, sample_weight=sample_weight)
-        right = (p >= threshold) == is_one
-    if weights is None:
-        return float(np.count_nonzero(right) / len(right))
-    return math.fsum(weights[right]) / math.fsum(weights)
+    data = check_prediction_input(y_true, y_prob, labels=labels, sample_weight=sample_weight)
+    if not data.binary and threshold != 0.5:
+        raise ValueError("threshold applies to 1-D y_prob only; with K columns the most probable class is predicted.")
+    return _weighted_mean(data, lambda y, P: K.is_correct(y, P, threshold))
 
 
 def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform"):
@@ -391,12 +349,12 @@ def calibration_curve(y_true, y_prob, *, n_bins=10, strategy="uniform"):
     is_one, p, _ = check_predictions(y_true, y_prob)
     n_bins = check_scalar(n_bins, "n_bins", kind=numbers.Integral, low=1)
     if strategy == "uniform":
-        edges = np.linspace(0.0, 1.0, n_bins + 1)
+        bin_ids = K.uniform_bins(p, n_bins)
     elif strategy == "quantile":
         edges = np.percentile(p, np.linspace(0, 1, n_bins + 1) * 100)
+        bin_ids = np.searchsorted(edges[1:-1], p)
     else:
         raise ValueError(f"strategy must be 'uniform' or 'quantile'; got {strategy!r}.")
-    bin_ids = np.searchsorted(edges[1:-1], p)
     totals = np.bincount(bin_ids, minlength=n_bins)
     nonzero = totals != 0
     prob_true = np.bincount(bin_ids, weights=is_one, minlength=n_bins)[nonzero] / totals[nonzero]

@@ -8,31 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _kernels as K
 from ._validation import as_float_array, check_no_nan, check_probabilities, check_scores
 
-__all__ = ["softplus", "sigmoid", "log_sigmoid", "logit", "softmax", "log_softmax"]
+__all__ = ["log_sigmoid", "log_softmax", "logit", "sigmoid", "softmax", "softplus"]
 
 
 def _like_ufunc(kernel, arr: np.ndarray):
     """Apply a kernel written for 1-D arrays to any shape; a NumPy scalar for 0-d, like a ufunc."""
     out = kernel(arr.reshape(-1)).reshape(arr.shape)
     return out[()] if out.ndim == 0 else out
-
-
-def _softplus(x: np.ndarray) -> np.ndarray:
-    """``log(1 + exp(x))`` for a float64 array, trusting its input (NaN-free)."""
-    t = np.abs(x)
-    np.negative(t, out=t)
-    np.exp(t, out=t)
-    np.log1p(t, out=t)
-    t += np.maximum(x, 0.0)
-    return t
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """``1 / (1 + exp(-z))`` for a float64 array, trusting its input (NaN-free)."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def _checked_real(x, name: str) -> np.ndarray:
@@ -90,7 +75,7 @@ def softplus(x):
     >>> float(softplus(-40.0))  # exp(-40), not 0
     4.248354255291589e-18
     """
-    return _like_ufunc(_softplus, _checked_real(x, "x"))
+    return _like_ufunc(K.softplus, _checked_real(x, "x"))
 
 
 def sigmoid(z):
@@ -143,7 +128,7 @@ def sigmoid(z):
     >>> float(sigmoid(2.0))
     0.8807970779778823
     """
-    return _like_ufunc(_sigmoid, _checked_real(z, "z"))
+    return _like_ufunc(K.sigmoid, _checked_real(z, "z"))
 
 
 def log_sigmoid(z):
@@ -187,7 +172,7 @@ def log_sigmoid(z):
     -4.248354255291589e-18
     """
     # softplus(-z) is never negative; 0.0 - t gives +0.0, not -0.0, where t is 0.
-    return _like_ufunc(lambda t: 0.0 - _softplus(-t), _checked_real(z, "z"))
+    return _like_ufunc(lambda t: 0.0 - K.softplus(-t), _checked_real(z, "z"))
 
 
 def logit(p):
@@ -229,43 +214,6 @@ def logit(p):
     """
     with np.errstate(divide="ignore"):  # log(0) and log1p(-1) are the documented +-inf
         return _like_ufunc(lambda q: np.log(q) - np.log1p(-q), check_probabilities(p, "p", ndim=None))
-
-
-def _softmax_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For scores ``z`` of shape (n, K), trusted (checked by ``check_scores``):
-
-    ``(shifted, exp_shifted, rest)`` where ``shifted = z - max(z)`` per row, ``exp_shifted`` its
-    exponential, and ``rest`` the row sums of ``exp_shifted`` without the maximum's own 1. The
-    log-sum-exp of a row is then ``max + log1p(rest)``: no overflow, and no cancellation when
-    one class dominates (``rest`` is tiny, ``log1p`` keeps its digits).
-    """
-    rows = np.arange(len(z))
-    top = np.argmax(z, axis=1)
-    high = z[rows, top]
-    # z - max overflows to -inf only where the true difference exceeds float64 (the answer then
-    # is exp = 0 and a log of -inf); a row whose max is +inf gives inf - inf, replaced below.
-    with np.errstate(over="ignore", invalid="ignore"):
-        shifted = z - high[:, None]
-    infinite = np.isposinf(high)
-    if infinite.any():
-        shifted[infinite] = np.where(np.isposinf(z[infinite]), 0.0, -np.inf)
-    exp_shifted = np.exp(shifted)
-    exp_shifted[rows, top] = 0.0
-    rest = exp_shifted.sum(axis=1)
-    exp_shifted[rows, top] = 1.0
-    return shifted, exp_shifted, rest
-
-
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    shifted, _, rest = _softmax_parts(z)
-    shifted -= np.log1p(rest)[:, None]
-    return shifted
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    _, exp_shifted, rest = _softmax_parts(z)
-    exp_shifted /= (1.0 + rest)[:, None]
-    return exp_shifted
 
 
 def _over_last_axis(kernel, z: np.ndarray) -> np.ndarray:
@@ -333,7 +281,7 @@ def softmax(z):
     >>> softmax([0.0, -40.0])[1]  # not 0: the share keeps its digits
     np.float64(4.248354255291589e-18)
     """
-    return _over_last_axis(_softmax, check_scores(z, "z"))
+    return _over_last_axis(K.softmax, check_scores(z, "z"))
 
 
 def log_softmax(z):
@@ -385,4 +333,4 @@ def log_softmax(z):
     >>> log_softmax([0.0, 40.0])[1]  # -exp(-40), not 0
     np.float64(-4.248354255291589e-18)
     """
-    return _over_last_axis(_log_softmax, check_scores(z, "z"))
+    return _over_last_axis(K.log_softmax, check_scores(z, "z"))

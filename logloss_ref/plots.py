@@ -18,6 +18,8 @@ except ModuleNotFoundError as missing:  # an extra: numpy is the library's only 
         "pip install 'logloss_ref[plots]'", name=missing.name,
     ) from missing
 
+from .comparison import compare_log_loss
+from .costs import cost_curve, linear_predictor
 from .data import (
     PRODUCTS,
     CaseStudyTable,
@@ -31,28 +33,27 @@ from .data import (
     rival_scores,
     three_product_table,
 )
+from .estimators import LinearRegression, LogisticRegression
 from .evaluation import binary_entropy, calibration_curve
 from .links import sigmoid
 from .losses import log_loss
-from .comparison import compare_log_loss
-from .costs import cost_curve
-from .estimators import LinearRegression, LogisticRegression
 
 __all__ = [
     "FIGURES",
     "THEMES",
     "fig_baseline_vs_prevalence",
-    "fig_reliability",
+    "fig_cross_entropy",
     "fig_cost_landscape",
     "fig_decision_boundary",
     "fig_loss_curves",
     "fig_loss_history",
+    "fig_paired_intervals",
+    "fig_probability_triangle",
+    "fig_reliability",
     "fig_sigmoid",
     "fig_straight_line",
-    "fig_worked_table",
-    "fig_probability_triangle",
     "fig_three_product_regions",
-    "fig_paired_intervals",
+    "fig_worked_table",
 ]
 
 _COMMON = {
@@ -201,7 +202,7 @@ def fig_decision_boundary(customers: Customers | None = None) -> Figure:
     data = customers if customers is not None else make_customers(n_features=2)
     model = LogisticRegression().fit(data.X, data.y)
     g1, g2 = np.meshgrid(np.linspace(0, 12, 121), np.linspace(0, 10, 101))
-    prob = model.predict_proba(np.column_stack([g1.ravel(), g2.ravel()])).reshape(g1.shape)
+    prob = model.predict_proba(np.column_stack([g1.ravel(), g2.ravel()]))[:, 1].reshape(g1.shape)
     fig, ax = _figure(height=4.2)
     levels = ax.contour(g1, g2, prob, levels=[0.1, 0.5, 0.9], colors=["C3", "C2", "C3"],
                         linewidths=[1, 2.2, 1], linestyles=["--", "-", "--"])
@@ -216,17 +217,39 @@ def fig_decision_boundary(customers: Customers | None = None) -> Figure:
 
 
 def fig_baseline_vs_prevalence() -> Figure:
-    """The log loss of predicting the base rate, against the base rate, beside ln 2."""
+    """The log loss of predicting the base rate, against the base rate, beside log 2."""
     share = np.linspace(0.0005, 0.9995, 999)
     fig, ax = _figure()
     ax.plot(share, [binary_entropy(s) for s in share], color="C0", label="predict the base rate: H(share)")
-    ax.axhline(log_loss([0, 1], [0.5, 0.5]), color="C1", ls="--", label="predict 0.5 for everyone: ln 2")
+    ax.axhline(log_loss([0, 1], [0.5, 0.5]), color="C1", ls="--", label="predict 0.5 for everyone: log 2")
     for s in (0.01, 0.1):
         ax.plot([s], [binary_entropy(s)], "o", color="C0")
         ax.annotate(f"{s:g} → {binary_entropy(s):.3f}", (s, binary_entropy(s)), xytext=(10, -4),
                     textcoords="offset points")
     ax.set(xlim=(0, 1), ylim=(0, 0.8), xlabel="share of class 1 (prevalence)", ylabel="log loss of the baseline")
     ax.legend(loc="lower center", frameon=False)
+    return fig
+
+
+def fig_cross_entropy(customers: Customers | None = None) -> Figure:
+    """Cross-entropy of one constant forecast q for the customers' labels: entropy plus KL divergence.
+
+    The curve is ``log_loss`` of the constant q; its floor is the entropy of the labels' share
+    (``binary_entropy``), reached at q = share; the gap above the floor is the KL divergence.
+    """
+    data = customers if customers is not None else make_customers()
+    share = float(data.y.mean())
+    q = np.linspace(0.02, 0.98, 193)
+    cross = np.array([log_loss(data.y, np.full(len(data.y), value)) for value in q])
+    floor = binary_entropy(share)
+    fig, ax = _figure()
+    ax.fill_between(q, floor, cross, color="C1", alpha=0.25, lw=0, label="KL divergence: the gap")
+    ax.plot(q, cross, color="C0", lw=2, label="cross-entropy = log loss of the constant forecast q")
+    ax.axhline(floor, color="C1", ls="--", label=f"entropy of the labels' share {share:g}: {floor:.4f}")
+    ax.plot([share], [floor], "o", color="C0")
+    ax.set(xlim=(0, 1), ylim=(0, 2.2), xlabel="constant forecast q = p(jacket) for every customer",
+           ylabel="log loss (nats)")
+    ax.legend(loc="upper center", frameon=False, fontsize=9)
     return fig
 
 
@@ -360,6 +383,7 @@ FIGURES = {
     "loss-history": fig_loss_history,
     "decision-boundary": fig_decision_boundary,
     "baseline-vs-prevalence": fig_baseline_vs_prevalence,
+    "cross-entropy": fig_cross_entropy,
     "reliability": fig_reliability,
     "probability-triangle": fig_probability_triangle,
     "three-product-regions": fig_three_product_regions,

@@ -1,4 +1,13 @@
-"""A mergeable accumulator: log loss and its companions over data that arrive in pieces."""
+"""Mergeable accumulators: log loss and its companions over data that arrive in pieces.
+
+`LogLossAccumulator` keeps a fixed set of sums for one stream of predictions;
+`SegmentedLogLossAccumulator` keeps one such set per segment (a country, a device), filled in
+one pass. Both add every sum exactly (see ``K.ExactSums``), so the result does not depend on
+how the data were split, ordered, threaded or merged: a file scored in one pass, the same rows
+spread over Dask or Spark workers and merged, and the whole-array functions with exact sums
+give the same bits. Both write their state to plain data (``to_state``) and read it back
+(``from_state``), so partial results can travel between processes as JSON or Arrow.
+"""
 
 from __future__ import annotations
 
@@ -7,143 +16,149 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._validation import check_classes, check_multiclass_predictions, check_predictions
-from .evaluation import _class_entropy, _squared_distance_to_one_hot, binary_entropy
-from .links import _sigmoid, _softmax
-from .losses import _class_probability_losses, _logit_losses, _probability_losses, _score_losses, _squared_errors
+from ._validation import (
+    as_label_array,
+    check_binary_predictions,
+    check_classes,
+    check_multiclass_predictions,
+    check_predictions,
+)
+from . import _kernels as K
 
-__all__ = ["CalibrationBin", "LogLossAccumulator", "LogLossSummary"]
+__all__ = ["CalibrationBin", "LogLossAccumulator", "LogLossSummary", "SegmentedLogLossAccumulator"]
 
 N_CALIBRATION_BINS = 10
+STATE_VERSION = 1
 
 
-class _ExactSum:
-    """A running float sum without rounding error (Shewchuk's partials, as in ``math.fsum``).
+# ---------------------------------------------------------------------------------------------
+# What one accumulator keeps: a row of cells of exact sums (a table of rows for segments).
 
-    Its memory is bounded (a few dozen partials at most), adding is exact, and merging two
-    sums is exact, so the total does not depend on how the data were split or ordered.
-    """
-
-    __slots__ = ("partials", "infinite")
-
-    def __init__(self):
-        self.partials: list[float] = []
-        self.infinite = 0.0  # the sum of any infinite terms, kept apart (inf - inf has no partials)
-
-    def add(self, x: float) -> None:
-        if not math.isfinite(x):
-            self.infinite += x
-            return
-        partials, i = self.partials, 0
-        for y in partials:
-            if abs(x) < abs(y):
-                x, y = y, x
-            high = x + y
-            low = y - (high - x)
-            if low:
-                partials[i] = low
-                i += 1
-            x = high
-        partials[i:] = [x]
-
-    def merge(self, other: _ExactSum) -> None:
-        for x in other.partials:
-            self.add(x)
-        self.infinite += other.infinite
-
-    @property
-    def value(self) -> float:
-        return self.infinite if self.infinite else math.fsum(self.partials)
-
-
-def _total(values: np.ndarray) -> float:
-    # NumPy's pairwise sum within a chunk (relative error ~1e-16); chunks then add exactly.
-    return float(np.sum(values))
-
-
-_EDGES = np.linspace(0.0, 1.0, N_CALIBRATION_BINS + 1)
-
-
-def _calibration_bins(p: np.ndarray) -> np.ndarray:
-    """The bin of each probability, as ``calibration_curve(strategy="uniform")``: (edge_k, edge_k+1], the first closed.
-
-    The same as ``np.searchsorted(_EDGES[1:-1], p)``, in half the time: floor(10 p) is the bin
-    or next to it, and one comparison with each of its edges settles which.
-    """
-    guess = np.minimum((p * N_CALIBRATION_BINS).astype(np.intp), N_CALIBRATION_BINS - 1)
-    bins = guess - ((p <= _EDGES[guess]) & (guess > 0)) + ((p > _EDGES[guess + 1]) & (guess < N_CALIBRATION_BINS - 1))
-    return bins.astype(np.uint8)
+_WEIGHT, _LOSS, _SQUARED, _CORRECT = 0, 1, 2, 3
+_BIN_WEIGHT = 4  # 10 cells: weight per calibration bin
+_BIN_PREDICTED = _BIN_WEIGHT + N_CALIBRATION_BINS  # weighted predicted probability (or top confidence) per bin
+_BIN_HIT = _BIN_PREDICTED + N_CALIBRATION_BINS  # weight of class 1 (or of a right top class) per bin
+_CLASS = _BIN_HIT + N_CALIBRATION_BINS  # weight of each class (2, or K)
+_CELL_NAMES = ["weight", "loss", "squared_error", "correct_weight"]
+_BIN_NAMES = ["bin_weight", "bin_predicted", "bin_hit"]
 
 
 @dataclass
-class _Rows:
-    """A checked chunk: per sample, its weight and its weighted loss, squared error and so on."""
+class _Checked:
+    """A checked chunk: labels (0/1 mask or class index), probabilities or logits, weights."""
 
-    n: int
+    multiclass: bool
+    labels: np.ndarray  # two classes: bool, the second class; K classes: the class index
+    values: np.ndarray  # float64 probabilities or logits, 1-D or (n, K)
+    logits: bool
     weight: np.ndarray | None  # None: every weight is 1
-    loss: np.ndarray  # times the weight
-    squared: np.ndarray  # times the weight
-    correct: np.ndarray  # bool
-    is_one: np.ndarray | None  # two classes
-    p: np.ndarray | None  # two classes: the probability of class 1
-    index: np.ndarray | None  # K classes: the class index
+
+    @property
+    def n(self) -> int:
+        return len(self.labels)
 
 
-def _weight_where(mask: np.ndarray, w: np.ndarray | None) -> float:
-    """The total weight of the samples where ``mask`` holds (their count, without weights)."""
-    return float(np.count_nonzero(mask)) if w is None else _total(w[mask])
+def _block_terms(checked: _Checked, sl: slice):
+    """Per sample of a block: (loss, squared error, correct, predicted, hit), unweighted.
 
-
-def _bin_totals(bins: np.ndarray, rows: _Rows, groups: np.ndarray | None = None, n_groups: int = 1):
-    """Per calibration bin (and group): total weight, weighted probability, weight of class 1.
-
-    ``np.bincount`` sums each bin in order; the relative error is at most about n·1e-16 for a
-    chunk of n samples, far below the four decimals the calibration table shows.
+    ``predicted`` is what the calibration bins sort by: the probability of the second class,
+    or with K classes the highest probability; ``hit`` is being of the second class, or with K
+    classes having the most probable class right.
     """
-    key = bins if groups is None else groups * N_CALIBRATION_BINS + bins
-    size = N_CALIBRATION_BINS * n_groups
-    w = rows.weight
-    weight = np.bincount(key, weights=w, minlength=size).astype(np.float64)
-    probability = np.bincount(key, weights=rows.p if w is None else rows.p * w, minlength=size)
-    positive = np.bincount(key[rows.is_one], weights=None if w is None else w[rows.is_one], minlength=size).astype(np.float64)
-    if groups is None:
-        return weight, probability, positive
-    return (totals.reshape(n_groups, N_CALIBRATION_BINS) for totals in (weight, probability, positive))
-
-
-def _update_groups(accumulators: list, groups: np.ndarray, rows: _Rows) -> None:
-    """Add each row to the accumulator of its group (``accumulators[g]`` for ``groups == g``), in one pass.
-
-    Every sum is a ``np.bincount`` over the groups, so the rows are never sorted or copied per
-    group: segmenting a file by a hundred values costs little more than scoring it once.
-    """
-    n_groups = len(accumulators)
-    w = rows.weight
-    counts = np.bincount(groups, minlength=n_groups)
-    weight = counts.astype(np.float64) if w is None else np.bincount(groups, weights=w, minlength=n_groups)
-    loss = np.bincount(groups, weights=rows.loss, minlength=n_groups)
-    squared = np.bincount(groups, weights=rows.squared, minlength=n_groups)
-    correct = np.bincount(groups[rows.correct], weights=None if w is None else w[rows.correct], minlength=n_groups)
-    multiclass = rows.index is not None
-    if multiclass:
-        n_classes = len(accumulators[0].classes)
-        class_weight = np.bincount(groups * n_classes + rows.index, weights=w, minlength=n_groups * n_classes)
-        class_weight = class_weight.reshape(n_groups, n_classes)
+    labels, values = checked.labels[sl], checked.values[sl]
+    if not checked.multiclass:
+        if checked.logits:
+            loss, p = K.logit_losses(labels, values), K.sigmoid(values)
+        else:
+            loss, p = K.probability_losses(labels, values), values
+        return loss, K.squared_errors(labels, p), K.predicted_class(p) == labels, p, labels
+    if checked.logits:
+        loss, P = K.score_losses(labels, values), K.softmax(values)
     else:
-        positive = np.bincount(groups[rows.is_one], weights=None if w is None else w[rows.is_one], minlength=n_groups)
-        bin_weight, bin_probability, bin_positive = _bin_totals(_calibration_bins(rows.p), rows, groups, n_groups)
-    for g in np.flatnonzero(counts):
-        accumulators[g]._add_totals(
-            int(counts[g]), weight[g], loss[g], squared[g], correct[g],
-            class_weight=class_weight[g] if multiclass else None,
-            positive=None if multiclass else positive[g],
-            bins=None if multiclass else (bin_weight[g], bin_probability[g], bin_positive[g]),
-        )
+        loss, P = K.probability_losses(labels, values), values
+    top = np.argmax(P, axis=1)
+    confidence = np.take(P.reshape(-1), top + np.arange(0, P.size, P.shape[1]))
+    correct = top == labels
+    return loss, K.squared_distance_to_one_hot(labels, P), correct, confidence, correct
+
+
+def _add_chunk(sums: K.ExactSums, checked: _Checked, n_classes: int, rows: np.ndarray | None = None) -> None:
+    """Add a checked chunk to the table: to row 0, or sample i to row ``rows[i]``.
+
+    Block by block: the per-sample terms, then one exact add per float quantity (grouped by row,
+    and by calibration bin), and without weights integer counts made with ``np.bincount``.
+    """
+    w = checked.weight
+    counts = None if w is not None else np.zeros((sums.n_rows, _CLASS + n_classes - _WEIGHT), dtype=np.int64)
+    for start in range(0, checked.n, K.EXACT_BLOCK):
+        sl = slice(start, start + K.EXACT_BLOCK)
+        loss, squared, correct, predicted, hit = _block_terms(checked, sl)
+        bins = K.uniform_bins(predicted, N_CALIBRATION_BINS)
+        index = checked.labels[sl] if checked.multiclass or w is not None or rows is not None else None
+        if rows is None:
+            compact = present = None
+            groups = 1
+        else:
+            block_rows = rows[sl]
+            seen = np.bincount(block_rows, minlength=sums.n_rows)
+            present = np.flatnonzero(seen)
+            groups = len(present)
+            if groups == 1:
+                compact = np.zeros(len(block_rows), dtype=np.intp)
+            else:
+                lookup = np.zeros(sums.n_rows, dtype=np.intp)
+                lookup[present] = np.arange(groups)
+                compact = lookup[block_rows]
+        at = {"rows": compact, "present": present}
+        if w is not None:
+            wb = w[sl]
+            loss, squared = K.drop_zero_weights(loss, wb), K.drop_zero_weights(squared, wb)
+            predicted = K.drop_zero_weights(predicted, wb)
+        # Finite by construction: clipped probabilities' losses, squared errors, probabilities and checked
+        # weights (their products with finite weights too); a logit's loss may be infinite.
+        sums.add(loss, _LOSS, finite=not checked.logits, **at)
+        sums.add(squared, _SQUARED, finite=True, **at)
+        sums.add(predicted, _BIN_PREDICTED, offsets=bins, n_offsets=N_CALIBRATION_BINS, finite=True, **at)
+        if w is not None:
+            sums.add(wb, _WEIGHT, finite=True, **at)
+            sums.add(wb[correct], _CORRECT, rows=None if compact is None else compact[correct], present=present, finite=True)
+            sums.add(wb, _BIN_WEIGHT, offsets=bins, n_offsets=N_CALIBRATION_BINS, finite=True, **at)
+            sums.add(wb[hit], _BIN_HIT, rows=None if compact is None else compact[hit], present=present,
+                     offsets=bins[hit], n_offsets=N_CALIBRATION_BINS, finite=True)
+            sums.add(wb, _CLASS, offsets=index.astype(np.intp, copy=False), n_offsets=n_classes, finite=True, **at)
+            continue
+        where = [0] if rows is None else present
+        # One count per (row, bin, hit): the bin's weight is both halves, its hits the second.
+        key = bins * 2 + hit if rows is None else (compact * N_CALIBRATION_BINS + bins) * 2 + hit
+        per_bin = np.bincount(key, minlength=groups * N_CALIBRATION_BINS * 2).reshape(groups, N_CALIBRATION_BINS, 2)
+        counts[where, _BIN_WEIGHT:_BIN_WEIGHT + N_CALIBRATION_BINS] += per_bin.sum(axis=2)
+        counts[where, _BIN_HIT:_BIN_HIT + N_CALIBRATION_BINS] += per_bin[:, :, 1]
+        if rows is None:
+            counts[0, _WEIGHT] += len(loss)
+            counts[0, _CORRECT] += np.count_nonzero(correct)
+            if checked.multiclass:
+                counts[0, _CLASS:_CLASS + n_classes] += np.bincount(index, minlength=n_classes)
+            else:  # the second class are the hits
+                ones = int(per_bin[0, :, 1].sum())
+                counts[0, _CLASS:_CLASS + 2] += (len(loss) - ones, ones)
+        else:
+            counts[present, _WEIGHT] += np.bincount(compact, minlength=groups)
+            counts[present, _CORRECT] += np.bincount(compact[correct], minlength=groups)
+            key = compact * n_classes + index  # bool labels (two classes) count as 0 and 1
+            counts[present, _CLASS:_CLASS + n_classes] += np.bincount(key, minlength=groups * n_classes).reshape(groups, n_classes)
+    if counts is not None:
+        filled = np.flatnonzero(counts[:, _WEIGHT])
+        sums.add_counts(counts[filled].astype(np.float64), filled, _WEIGHT, checked.n)
 
 
 @dataclass(frozen=True)
 class CalibrationBin:
-    """One bin of width 0.1 of the predicted probability."""
+    """One bin of width 0.1 of the predicted probability.
+
+    With two classes: the probability of the second class, and the share of samples of that
+    class (``observed``). With K classes (top-label calibration): the highest of each
+    sample's K probabilities, and the share of samples whose most probable class is right.
+    """
 
     low: float
     high: float
@@ -156,10 +171,12 @@ class CalibrationBin:
 class LogLossSummary:
     """Everything `LogLossAccumulator.result` reports.
 
-    ``normalized_entropy`` and ``d2`` are None when only one class occurred, because the
-    baseline log loss is then 0 and the ratio undefined. With K classes ``prevalence`` is
-    None and ``classes`` and ``class_shares`` give the (weighted) share of each class;
-    ``calibration`` is empty and ``accuracy`` is that of the most probable class.
+    ``normalized_entropy`` and ``d2`` are None when only one class occurred: the baseline log
+    loss is then 0 and the ratio undefined (the functions `normalized_entropy` and
+    `d2_log_loss` raise ValueError there; a summary, which reports many numbers at once, gives
+    None for these two). With K classes ``prevalence`` is None, ``classes`` and
+    ``class_shares`` give the (weighted) share of each class, ``accuracy`` is that of the most
+    probable class and ``calibration`` is top-label (see `CalibrationBin`).
     """
 
     n_samples: int
@@ -176,18 +193,205 @@ class LogLossSummary:
     class_shares: list[float] | None = None
 
     def to_dict(self) -> dict:
+        """The summary as a dict of plain values (what ``logloss-ref score --json`` prints)."""
         return asdict(self)
+
+
+def _plain(value):
+    """A NumPy scalar as the Python value it holds (for labels and segments in a state)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+class _Kind:
+    """What a stream of predictions is: two classes (1-D values) or K (columns), and its classes."""
+
+    def __init__(self, labels):
+        if labels is None:
+            self.classes = None  # two classes, 0/1 labels; or K columns, labels 0..K-1 (fixed at the first update)
+        else:
+            self.classes = check_classes(labels, labels, name="labels")[1]
+            if len(self.classes) < 2:
+                raise ValueError(f"labels must name at least two classes; got {self.classes.tolist()!r}.")
+        self.multiclass = True if labels is not None and len(self.classes) > 2 else None  # two labels: 1-D or (n, 2)
+
+    @property
+    def n_classes(self) -> int:
+        return 2 if self.classes is None else len(self.classes)
+
+    def describe(self) -> dict:
+        return {"classes": None if self.classes is None else [_plain(c) for c in self.classes.tolist()],
+                "multiclass": self.multiclass}
+
+    def check(self, y_true, y_prob, logits, sample_weight) -> _Checked:
+        """Check a chunk; the first chunk fixes two or K classes when the labels leave it open."""
+        if (y_prob is None) == (logits is None):
+            raise ValueError("Give exactly one of y_prob and logits.")
+        name, values = ("y_prob", y_prob) if logits is None else ("logits", logits)
+        columns = np.ndim(values) == 2
+        multiclass = columns if self.multiclass is None else self.multiclass
+        if columns != multiclass:
+            if columns:
+                raise ValueError(f"{name} has shape {np.shape(values)} but this accumulator scores two classes from "
+                                 "one value per sample; give a 1-D array, for the second class.")
+            raise ValueError(f"{name} is 1-D but this accumulator scores {self.n_classes} classes; give an "
+                             f"(n_samples, {self.n_classes}) array, one column per class.")
+        if columns:
+            classes = np.arange(np.shape(values)[1]) if self.classes is None else self.classes
+            index, checked, w, _ = check_multiclass_predictions(y_true, y_prob, logits=logits, labels=classes,
+                                                                sample_weight=sample_weight)
+            self.classes, self.multiclass = classes, True
+            return _Checked(True, index, checked, logits is not None, w)
+        if self.classes is None:
+            if np.asarray(y_true).dtype.kind in "USO":
+                raise ValueError("y_true holds text labels: an accumulator sees its data in pieces, so name both "
+                                 "classes once, labels=[first, second]; the probabilities (or logits) are for the "
+                                 "second once sorted.")
+            is_one, checked, w = check_predictions(y_true, y_prob, logits=logits, sample_weight=sample_weight)
+        else:
+            is_one, checked, w = check_binary_predictions(y_true, y_prob, logits=logits, labels=self.classes,
+                                                          sample_weight=sample_weight)
+        self.multiclass = False
+        return _Checked(False, is_one, checked, logits is not None, w)
+
+    def losses(self, y_true, y_prob, logits, sample_weight) -> tuple[np.ndarray, np.ndarray | None]:
+        """Check a chunk and return each sample's log loss (unweighted) and the weights, as `log_loss` would."""
+        checked = self.check(y_true, y_prob, logits, sample_weight)
+        labels, values = checked.labels, checked.values
+        if checked.multiclass:
+            losses = K.score_losses(labels, values) if checked.logits else K.probability_losses(labels, values)
+        else:
+            losses = K.logit_losses(labels, values) if checked.logits else K.probability_losses(labels, values)
+        return losses, checked.weight
+
+    def same(self, other: _Kind) -> bool:
+        if self.multiclass is None or other.multiclass is None:  # empty: fits either
+            mine = None if self.classes is None else self.classes.tolist()
+            theirs = None if other.classes is None else other.classes.tolist()
+            return mine is None or theirs is None or mine == theirs
+        return self.describe() == other.describe()
+
+    def adopt(self, other: _Kind) -> None:
+        if self.multiclass is None and other.multiclass is not None:
+            self.classes, self.multiclass = other.classes, other.multiclass
+
+
+def _summary(sums: K.ExactSums, row: int, n_samples: int, kind: _Kind) -> LogLossSummary:
+    """The summary of one row of the table."""
+    def value(column):
+        return sums.value(column, row)
+
+    total = value(_WEIGHT)
+    if n_samples == 0 or total == 0:
+        raise ValueError("No data yet: call update() with at least one sample of positive weight.")
+    loss = value(_LOSS) / total
+    class_weight = sums.values(range(_CLASS, _CLASS + kind.n_classes), row)
+    baseline = K.class_entropy(class_weight)
+    ratio = K.loss_ratio(loss, baseline)  # undefined (None) for a single class: the library's one rule
+    d2 = None if ratio is None else 1.0 - ratio
+    calibration = []
+    for k in range(N_CALIBRATION_BINS):
+        weight = value(_BIN_WEIGHT + k)
+        if weight:
+            calibration.append(CalibrationBin(
+                low=k / N_CALIBRATION_BINS, high=(k + 1) / N_CALIBRATION_BINS, weight=weight,
+                mean_predicted=value(_BIN_PREDICTED + k) / weight, observed=value(_BIN_HIT + k) / weight,
+            ))
+    multiclass = bool(kind.multiclass)
+    return LogLossSummary(
+        n_samples=n_samples, total_weight=total,
+        prevalence=None if multiclass else class_weight[1] / total,
+        log_loss=loss, baseline_log_loss=baseline, normalized_entropy=ratio, d2=d2,
+        brier_score=value(_SQUARED) / total, accuracy=value(_CORRECT) / total,
+        calibration=calibration,
+        classes=[_plain(c) for c in kind.classes.tolist()] if multiclass else None,
+        class_shares=(class_weight / total).tolist() if multiclass else None,
+    )
+
+
+def _n_columns(kind: _Kind) -> int:
+    return _CLASS + kind.n_classes
+
+
+def _cell_state(sums: K.ExactSums, row: int, n_classes: int) -> dict:
+    state = {name: sums.terms(k, row) for k, name in enumerate(_CELL_NAMES)}
+    for k, name in enumerate(_BIN_NAMES):
+        start = _BIN_WEIGHT + k * N_CALIBRATION_BINS
+        state[name] = [sums.terms(start + b, row) for b in range(N_CALIBRATION_BINS)]
+    state["class_weight"] = [sums.terms(_CLASS + c, row) for c in range(n_classes)]
+    return state
+
+
+def _read_cell_state(sums: K.ExactSums, row: int, n_classes: int, state: dict) -> None:
+    try:
+        for k, name in enumerate(_CELL_NAMES):
+            sums.set_terms(k, state[name], row)
+        for k, name in enumerate(_BIN_NAMES):
+            if len(state[name]) != N_CALIBRATION_BINS:
+                raise ValueError(f"{name} has {len(state[name])} bins, not {N_CALIBRATION_BINS}")
+            for b, terms in enumerate(state[name]):
+                sums.set_terms(_BIN_WEIGHT + k * N_CALIBRATION_BINS + b, terms, row)
+        if len(state["class_weight"]) != n_classes:
+            raise ValueError(f"class_weight has {len(state['class_weight'])} entries, not {n_classes}")
+        for c, terms in enumerate(state["class_weight"]):
+            sums.set_terms(_CLASS + c, terms, row)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"state is not an accumulator state of version {STATE_VERSION}: {error!s}") from None
+
+
+def _take_kind(mine: _Kind, other, kind: type, what: str) -> None:
+    """Check that ``other`` can be merged into an accumulator of kind ``mine``, and fix ``mine`` from it when open."""
+    if not isinstance(other, kind):
+        raise TypeError(f"other must be a {kind.__name__}, got {type(other).__name__}.")
+    if not mine.same(other._kind):
+        raise ValueError(f"cannot merge {what}: {mine.describe()} and {other._kind.describe()}.")
+    mine.adopt(other._kind)
+
+
+def _kind_from_state(state, expected: str) -> _Kind:
+    if not isinstance(state, dict) or state.get("type") != expected:
+        raise ValueError(f"state must be a dict written by {expected}.to_state(); got "
+                         f"{type(state).__name__}{'' if not isinstance(state, dict) else ' of type ' + repr(state.get('type'))}.")
+    if state.get("version") != STATE_VERSION:
+        raise ValueError(f"state has version {state.get('version')!r}; this library reads version {STATE_VERSION}.")
+    kind = _Kind(state.get("classes"))
+    kind.multiclass = state.get("multiclass")
+    if kind.multiclass and kind.classes is None:
+        raise ValueError("state is K-class but names no classes.")
+    return kind
 
 
 class LogLossAccumulator:
     r"""Accumulate log loss, its baseline, the Brier score, accuracy and calibration in pieces.
 
     Feed it chunks with `update` (from a file, a stream, a Dask or Spark partition), combine
-    accumulators from different workers with `merge`, and read everything with `result`.
-    Its state is a fixed set of sums, so memory does not grow with the data. Within a chunk
-    NumPy sums pairwise (relative error about 1e-16); the chunk totals are then added and
-    merged without rounding, so no error builds up across chunks or workers, and the result
-    matches `log_loss` on the whole data to about 1e-15 however the data were split.
+    accumulators of different workers with `merge`, and read everything with `result`. Its
+    state is a fixed set of sums, so memory does not grow with the data, and `to_state`
+    writes it as plain data (`from_state` reads it back), to send between processes.
+
+    Every sum is exact: the terms are added without rounding and the total is rounded once
+    when read. So the result is the same, to the last bit, however the data were split,
+    ordered or merged, and equals ``math.fsum`` of the per-sample losses over the total weight.
+
+    Parameters
+    ----------
+    labels : array-like, default=None
+        The classes, as for `log_loss`; they must be known before the first chunk, since a
+        chunk may lack some. Two classes (1-D probabilities or logits of the second class
+        once sorted) or K (``(n, K)`` arrays, the columns in sorted label order). Without
+        ``labels``: 0/1 (or boolean) labels with 1-D values, or the class indices
+        0..K-1 with ``(n, K)`` values.
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` repeats a class or names fewer than two.
+
+    Notes
+    -----
+    The calibration table has ten bins of width 0.1: of the probability of the second class
+    with two classes, and of the highest probability with K classes (top-label calibration:
+    confidence against the share of samples whose most probable class is right). NE and D²
+    are None when one class holds all the weight (see `LogLossSummary`).
 
     Examples
     --------
@@ -200,159 +404,363 @@ class LogLossAccumulator:
     >>> round(log_loss([1, 0, 1], [0.94, 0.1, 0.11920292202211755]), 6)
     0.764721
 
-    K classes: name them when creating the accumulator, then give (n, K) probabilities or
-    scores, the columns in the sorted order of the labels:
+    Labels of any kind, named once:
 
+    >>> jackets = LogLossAccumulator(labels=["cardigan", "jacket"]).update(["jacket", "cardigan"], [0.94, 0.1])
+    >>> round(jackets.result().log_loss, 6)
+    0.083618
     >>> three = LogLossAccumulator(labels=["cardigan", "coat", "jacket"])
     >>> three.update(["coat", "jacket"], [[0.1, 0.7, 0.2], [0.2, 0.2, 0.6]]).result().log_loss
     0.4337502838523616
     """
 
     def __init__(self, *, labels=None):
-        # labels=None: two classes, 0/1 labels with 1-D probabilities or logits. Otherwise
-        # K classes (any labels) with (n, K) arrays; the classes must be known before merging.
-        self.classes = None if labels is None else check_classes(labels, labels, name="labels")[1]
-        self._class_weight = [] if self.classes is None else [_ExactSum() for _ in self.classes]
+        self._kind = _Kind(labels)
+        self._sums: K.ExactSums | None = None if self._kind.multiclass is None else K.ExactSums(1, _n_columns(self._kind))
         self.n_samples = 0
-        self._weight = _ExactSum()
-        self._positive_weight = _ExactSum()
-        self._loss = _ExactSum()
-        self._squared_error = _ExactSum()
-        self._correct_weight = _ExactSum()
-        self._bin_weight = [_ExactSum() for _ in range(N_CALIBRATION_BINS)]
-        self._bin_probability = [_ExactSum() for _ in range(N_CALIBRATION_BINS)]
-        self._bin_positive = [_ExactSum() for _ in range(N_CALIBRATION_BINS)]
+
+    @property
+    def classes(self) -> list | None:
+        """The classes, in the order of the columns (sorted); None for 0/1 labels."""
+        return None if self._kind.classes is None else [_plain(c) for c in self._kind.classes.tolist()]
+
+    def _table(self) -> K.ExactSums:
+        if self._sums is None:
+            self._sums = K.ExactSums(1, _n_columns(self._kind))
+        return self._sums
 
     def update(self, y_true, y_prob=None, *, logits=None, sample_weight=None) -> LogLossAccumulator:
         """Add a chunk of labels with either probabilities ``y_prob`` or ``logits``.
 
-        With logits the loss is exact (`log_loss_from_logits`); with probabilities it is
-        clipped as in `log_loss`. Returns ``self``.
+        With logits the loss is exact (as `log_loss_from_logits`); with probabilities it is
+        clipped as in `log_loss`.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,)
+            Labels: 0/1 or booleans, or any of ``labels``.
+        y_prob : array-like of shape (n_samples,) or (n_samples, n_classes), default=None
+            Probabilities of the second class, or of each class.
+        logits : array-like of shape (n_samples,) or (n_samples, n_classes), default=None
+            Or scores: logits of the second class, or one score per class.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a zero weight drops the sample.
+
+        Returns
+        -------
+        LogLossAccumulator
+            ``self``.
 
         Raises
         ------
         TypeError, ValueError
-            For invalid labels, probabilities, logits or weights (as `log_loss`), or when
-            neither or both of ``y_prob`` and ``logits`` are given.
+            For invalid labels, probabilities, logits or weights (as `log_loss`), text labels
+            without ``labels``, values of the other shape than the accumulator's earlier
+            chunks, or when neither or both of ``y_prob`` and ``logits`` are given.
         """
-        self._add(self._rows(y_true, y_prob, logits, sample_weight))
+        checked = self._kind.check(y_true, y_prob, logits, sample_weight)
+        _add_chunk(self._table(), checked, self._kind.n_classes)
+        self.n_samples += checked.n
         return self
-
-    def _rows(self, y_true, y_prob, logits, sample_weight) -> _Rows:
-        """Each sample's (weighted) contribution to the sums, after checking the inputs."""
-        if y_prob is None and logits is None:
-            raise ValueError("Give exactly one of y_prob and logits.")
-        if self.classes is None:
-            is_one, values, w = check_predictions(y_true, y_prob, logits=logits, sample_weight=sample_weight)
-            if logits is not None:
-                losses, p = _logit_losses(is_one, values), _sigmoid(values)
-            else:
-                losses, p = _probability_losses(is_one, values), values
-            squared, correct, index = _squared_errors(is_one, p), (p >= 0.5) == is_one, None
-        else:
-            index, values, w, _ = check_multiclass_predictions(
-                y_true, y_prob, logits=logits, labels=self.classes, sample_weight=sample_weight
-            )
-            if logits is not None:
-                losses, P = _score_losses(index, values), _softmax(values)
-            else:
-                losses, P = _class_probability_losses(index, values), values
-            squared, correct, is_one, p = _squared_distance_to_one_hot(index, P), np.argmax(P, axis=1) == index, None, None
-        if w is not None:
-            losses = np.where(w == 0, 0.0, losses) * w  # a zero weight drops even an infinite loss
-            squared = squared * w
-        return _Rows(len(values), w, losses, squared, correct, is_one, p, index)
-
-    def _add(self, rows: _Rows) -> None:
-        """Add a chunk's sums: NumPy's pairwise sums within the chunk, exact across chunks."""
-        w = rows.weight
-        multiclass = self.classes is not None
-        self._add_totals(
-            rows.n, float(rows.n) if w is None else _total(w), _total(rows.loss), _total(rows.squared),
-            _weight_where(rows.correct, w),
-            class_weight=np.bincount(rows.index, weights=w, minlength=len(self.classes)) if multiclass else None,
-            positive=None if multiclass else _weight_where(rows.is_one, w),
-            bins=None if multiclass else _bin_totals(_calibration_bins(rows.p), rows),
-        )
-
-    def _add_totals(self, n: int, weight, loss, squared, correct, *, class_weight=None, positive=None, bins=None) -> None:
-        """Add the totals of ``n`` samples: K class weights, or the positive weight and the bins' three totals."""
-        self.n_samples += n
-        for sum_, total in ((self._weight, weight), (self._loss, loss), (self._squared_error, squared),
-                            (self._correct_weight, correct)):
-            sum_.add(float(total))
-        if class_weight is not None:
-            for sum_, total in zip(self._class_weight, class_weight):
-                sum_.add(float(total))
-            return
-        self._positive_weight.add(float(positive))
-        for sums, totals in zip((self._bin_weight, self._bin_probability, self._bin_positive), bins):
-            for index in np.flatnonzero(totals):
-                sums[index].add(float(totals[index]))
 
     def merge(self, other: LogLossAccumulator) -> LogLossAccumulator:
-        """Add another accumulator's data to this one (exactly); returns ``self``."""
-        if not isinstance(other, LogLossAccumulator):
-            raise TypeError(f"other must be a LogLossAccumulator, got {type(other).__name__}.")
-        mine = None if self.classes is None else self.classes.tolist()
-        theirs = None if other.classes is None else other.classes.tolist()
-        if mine != theirs:
-            raise ValueError(f"cannot merge accumulators of different classes: {mine!r} and {theirs!r}.")
-        self.n_samples += other.n_samples
-        for mine, theirs in zip(self._sums(), other._sums()):
-            mine.merge(theirs)
-        return self
+        """Add another accumulator's data to this one, exactly.
 
-    def _sums(self) -> list[_ExactSum]:
-        return [self._weight, self._positive_weight, self._loss, self._squared_error, self._correct_weight,
-                *self._bin_weight, *self._bin_probability, *self._bin_positive, *self._class_weight]
+        Parameters
+        ----------
+        other : LogLossAccumulator
+            Of the same classes.
+
+        Returns
+        -------
+        LogLossAccumulator
+            ``self``.
+
+        Raises
+        ------
+        TypeError
+            If ``other`` is not a `LogLossAccumulator`.
+        ValueError
+            If its classes differ.
+        """
+        _take_kind(self._kind, other, LogLossAccumulator, "accumulators of different classes")
+        if other._sums is not None and other.n_samples:  # an empty one may not know its classes yet
+            self._table().merge(other._sums)
+        self.n_samples += other.n_samples
+        return self
 
     def result(self) -> LogLossSummary:
         """The summary of all data seen so far.
+
+        Returns
+        -------
+        LogLossSummary
 
         Raises
         ------
         ValueError
             If no sample (or no weight) has been added yet.
         """
-        total = self._weight.value
-        if self.n_samples == 0 or total == 0:
+        if self._sums is None:
             raise ValueError("No data yet: call update() with at least one sample of positive weight.")
-        loss = self._loss.value / total
-        if self.classes is not None:
-            totals = np.array([class_weight.value for class_weight in self._class_weight])
-            shares = totals / total
-            baseline = _class_entropy(totals)
-            ratio = loss / baseline if baseline > 0 else None
-            return LogLossSummary(
-                n_samples=self.n_samples, total_weight=total, prevalence=None, log_loss=loss,
-                baseline_log_loss=baseline, normalized_entropy=ratio, d2=None if ratio is None else 1.0 - ratio,
-                brier_score=self._squared_error.value / total, accuracy=self._correct_weight.value / total,
-                classes=self.classes.tolist(), class_shares=shares.tolist(),
-            )
-        prevalence = self._positive_weight.value / total
-        baseline = binary_entropy(prevalence)
-        ratio = loss / baseline if baseline > 0 else None
-        calibration = []
-        for index in range(N_CALIBRATION_BINS):
-            weight = self._bin_weight[index].value
-            if weight:
-                calibration.append(CalibrationBin(
-                    low=index / N_CALIBRATION_BINS,
-                    high=(index + 1) / N_CALIBRATION_BINS,
-                    weight=weight,
-                    mean_predicted=self._bin_probability[index].value / weight,
-                    observed=self._bin_positive[index].value / weight,
-                ))
-        return LogLossSummary(
-            n_samples=self.n_samples,
-            total_weight=total,
-            prevalence=prevalence,
-            log_loss=loss,
-            baseline_log_loss=baseline,
-            normalized_entropy=ratio,
-            d2=None if ratio is None else 1.0 - ratio,
-            brier_score=self._squared_error.value / total,
-            accuracy=self._correct_weight.value / total,
-            calibration=calibration,
-        )
+        return _summary(self._sums, 0, self.n_samples, self._kind)
+
+    def to_state(self) -> dict:
+        """The accumulator's state as plain data (dicts, lists, str, int, float), for JSON or Arrow.
+
+        Each exact sum is a list of floats whose exact sum it is (usually one to three), so
+        `from_state` restores it without loss.
+
+        Returns
+        -------
+        dict
+            ``{"type": "LogLossAccumulator", "version": 1, "classes", "multiclass", "n_samples",
+            "sums": {...}}``.
+        """
+        kind = self._kind
+        sums = self._table()
+        return {"type": "LogLossAccumulator", "version": STATE_VERSION, **kind.describe(), "n_samples": self.n_samples,
+                "sums": _cell_state(sums, 0, kind.n_classes)}
+
+    @classmethod
+    def from_state(cls, state: dict) -> LogLossAccumulator:
+        """An accumulator from what `to_state` wrote.
+
+        Parameters
+        ----------
+        state : dict
+            As `to_state` returns it (or read back from its JSON).
+
+        Returns
+        -------
+        LogLossAccumulator
+
+        Raises
+        ------
+        ValueError
+            If ``state`` is not such a state, or of another version.
+        """
+        kind = _kind_from_state(state, "LogLossAccumulator")
+        accumulator = cls.__new__(cls)
+        accumulator._kind = kind
+        accumulator._sums = K.ExactSums(1, _n_columns(kind))
+        _read_cell_state(accumulator._sums, 0, kind.n_classes, state.get("sums", {}))
+        accumulator.n_samples = _count(state.get("n_samples"))
+        return accumulator
+
+
+def _count(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"state's n_samples must be a non-negative integer; got {value!r}.")
+    return value
+
+
+class _SegmentIndex:
+    """Numbers the distinct segment values in the order they first come (a chunk's new ones sorted)."""
+
+    def __init__(self):
+        self.keys: list = []
+        self.number: dict = {}
+
+    def __call__(self, segments) -> np.ndarray:
+        values = as_label_array(segments, "segments")
+        if values.dtype.kind in "iu" and len(values) and values.min() >= 0 and values.max() < 4 * len(values) + 1024:
+            present = np.flatnonzero(np.bincount(values))
+            table = np.zeros(int(present[-1]) + 1, dtype=np.intp)
+            table[present] = [self._number(int(v)) for v in present]
+            return table[values]
+        present, inverse = np.unique(values, return_inverse=True)
+        return np.array([self._number(_plain(v)) for v in present], dtype=np.intp)[inverse]
+
+    def _number(self, key) -> int:
+        if key not in self.number:
+            self.number[key] = len(self.keys)
+            self.keys.append(key)
+        return self.number[key]
+
+
+class SegmentedLogLossAccumulator:
+    r"""One `LogLossAccumulator` per segment (a country, a device, a model version), filled in one pass.
+
+    `update` takes the segment of each sample beside the labels and predictions, and adds
+    each sample to its segment's sums with one ``np.bincount`` per quantity: the rows are never
+    sorted or copied per segment, so scoring a hundred segments costs little more than one.
+    Segments are numbers, booleans or strings; `result` gives a summary per segment and
+    `total` the accumulator of all rows (the segments merged, exactly).
+
+    Parameters
+    ----------
+    labels : array-like, default=None
+        The classes, as for `LogLossAccumulator`.
+
+    Examples
+    --------
+    >>> from logloss_ref import SegmentedLogLossAccumulator
+    >>> by_country = SegmentedLogLossAccumulator().update(["FR", "DE", "FR"], [1, 0, 0], [0.9, 0.2, 0.4])
+    >>> {country: round(summary.log_loss, 6) for country, summary in by_country.result().items()}
+    {'DE': 0.223144, 'FR': 0.308093}
+    >>> round(by_country.total().result().log_loss, 6)
+    0.279776
+    """
+
+    def __init__(self, *, labels=None):
+        self._kind = _Kind(labels)
+        self._index = _SegmentIndex()
+        self._sums: K.ExactSums | None = None
+        self._n_samples = np.zeros(0, dtype=np.int64)
+
+    @property
+    def segments(self) -> list:
+        """The segments seen so far, in the order they first came (a chunk's new ones sorted)."""
+        return list(self._index.keys)
+
+    def _table(self, n_rows: int) -> K.ExactSums:
+        if self._sums is None:
+            self._sums = K.ExactSums(n_rows, _n_columns(self._kind))
+        else:
+            self._sums.grow(n_rows)
+        if len(self._n_samples) < n_rows:
+            self._n_samples = np.concatenate([self._n_samples, np.zeros(n_rows - len(self._n_samples), dtype=np.int64)])
+        return self._sums
+
+    def update(self, segments, y_true, y_prob=None, *, logits=None, sample_weight=None) -> SegmentedLogLossAccumulator:
+        """Add a chunk: the segment of each sample, and its label and probabilities or logits.
+
+        Parameters
+        ----------
+        segments : array-like of shape (n_samples,)
+            The segment of each sample: numbers, booleans or strings (no missing value).
+        y_true, y_prob, logits, sample_weight
+            As for `LogLossAccumulator.update`.
+
+        Returns
+        -------
+        SegmentedLogLossAccumulator
+            ``self``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As `LogLossAccumulator.update`; or if ``segments`` is not 1-D, holds a missing
+            value, or differs in length from ``y_true``.
+        """
+        checked = self._kind.check(y_true, y_prob, logits, sample_weight)
+        if len(segments) != checked.n:
+            raise ValueError(f"segments has {len(segments)} entries but there are {checked.n} samples; give one segment per sample.")
+        try:
+            rows = self._index(segments)
+        except TypeError as error:
+            raise TypeError(f"{error} (None or NaN in segments: fill missing segments with a value first)") from None
+        n_rows = len(self._index.keys)
+        sums = self._table(n_rows)
+        _add_chunk(sums, checked, self._kind.n_classes, rows)
+        self._n_samples[:n_rows] += np.bincount(rows, minlength=n_rows)
+        return self
+
+    def merge(self, other: SegmentedLogLossAccumulator) -> SegmentedLogLossAccumulator:
+        """Add another segmented accumulator's data, segment by segment, exactly; returns ``self``.
+
+        Raises
+        ------
+        TypeError
+            If ``other`` is not a `SegmentedLogLossAccumulator`.
+        ValueError
+            If its classes differ.
+        """
+        _take_kind(self._kind, other, SegmentedLogLossAccumulator, "accumulators of different classes")
+        if other._sums is None:
+            return self
+        rows = [self._index._number(key) for key in other._index.keys]
+        sums = self._table(len(self._index.keys))
+        sums.merge(other._sums, rows)
+        for row, count in zip(rows, other._n_samples.tolist()):
+            self._n_samples[row] += count
+        return self
+
+    def __getitem__(self, segment) -> LogLossAccumulator:
+        """The accumulator of one segment (a copy).
+
+        Raises
+        ------
+        KeyError
+            If the segment never occurred.
+        """
+        row = self._index.number[segment]
+        accumulator = LogLossAccumulator.__new__(LogLossAccumulator)
+        accumulator._kind = self._kind
+        accumulator._sums = self._sums.row(row)
+        accumulator.n_samples = int(self._n_samples[row])
+        return accumulator
+
+    def total(self) -> LogLossAccumulator:
+        """An accumulator of all samples, every segment merged (exactly).
+
+        Returns
+        -------
+        LogLossAccumulator
+        """
+        total = LogLossAccumulator.__new__(LogLossAccumulator)
+        total._kind = self._kind
+        total._sums = None
+        total.n_samples = 0
+        for segment in self._index.keys:
+            total.merge(self[segment])
+        if total._sums is None:
+            total._sums = K.ExactSums(1, _n_columns(self._kind)) if self._kind.multiclass is not None else None
+        return total
+
+    def result(self) -> dict:
+        """The summary of each segment, in the order of `segments`.
+
+        Returns
+        -------
+        dict
+            Segment → `LogLossSummary`.
+
+        Raises
+        ------
+        ValueError
+            If a segment has no weight (all its samples weigh 0).
+        """
+        return {segment: self[segment].result() for segment in self._index.keys}
+
+    def to_state(self) -> dict:
+        """The state as plain data: each segment with its accumulator's ``sums`` and ``n_samples``.
+
+        Returns
+        -------
+        dict
+            ``{"type": "SegmentedLogLossAccumulator", "version": 1, "classes", "multiclass",
+            "segments": [{"segment", "n_samples", "sums"}, ...]}``.
+        """
+        segments = []
+        for segment in self._index.keys:
+            one = self[segment]
+            segments.append({"segment": segment, "n_samples": one.n_samples,
+                             "sums": _cell_state(one._table(), 0, self._kind.n_classes)})
+        return {"type": "SegmentedLogLossAccumulator", "version": STATE_VERSION, **self._kind.describe(),
+                "segments": segments}
+
+    @classmethod
+    def from_state(cls, state: dict) -> SegmentedLogLossAccumulator:
+        """A segmented accumulator from what `to_state` wrote.
+
+        Raises
+        ------
+        ValueError
+            If ``state`` is not such a state, or of another version.
+        """
+        kind = _kind_from_state(state, "SegmentedLogLossAccumulator")
+        accumulator = cls(labels=None)
+        accumulator._kind = kind
+        segments = state.get("segments")
+        if not isinstance(segments, list):
+            raise ValueError("state's segments must be a list.")
+        for entry in segments:
+            if not isinstance(entry, dict) or "segment" not in entry:
+                raise ValueError("each of state's segments must be a dict with a segment, n_samples and sums.")
+            row = accumulator._index._number(entry["segment"])
+            sums = accumulator._table(len(accumulator._index.keys))
+            _read_cell_state(sums, row, kind.n_classes, entry.get("sums", {}))
+            accumulator._n_samples[row] += _count(entry.get("n_samples"))
+        return accumulator

@@ -1,20 +1,31 @@
-"""Benchmark `logloss-ref score` against pandas.read_csv + sklearn.metrics.log_loss (a script, not a test).
+"""Benchmark `logloss-ref score` against DuckDB, polars and pandas + scikit-learn (a script, not a test).
 
-In one run, on the same predictions (id, label, probability, a segment column of 100 values):
+In one run, on the same predictions (id, 0/1 label, float64 probability, a segment column of
+100 values), as one file of ``--rows`` rows and as a dataset of ``--dataset-files`` files of
+``--dataset-rows`` rows in all, each as CSV and as Parquet:
 
-- `score` on CSV and on Parquet, against pandas + scikit-learn on the CSV;
-- `score --by segment` against plain `score` on the CSV;
-- peak memory of each, and of `score` on 10**6 rows against 10**7.
+- ``logloss-ref score`` plain and ``--by segment``;
+- DuckDB computing the same summary in one SQL query (``GROUP BY GROUPING SETS``): log loss
+  (clipped as ``log_loss``), base rate, Brier score, accuracy and ten calibration bins, overall,
+  or overall and per segment;
+- polars' lazy scan computing the same summary (the finest grouping in one scan, the coarser
+  ones summed from it), and log loss alone;
+- pandas.read_csv / read_parquet + ``sklearn.metrics.log_loss`` (log loss alone; one file only).
 
-Each contender runs in a child of a small wrapper process, which reads the child's peak resident
-memory from the kernel (``ru_maxrss`` of its children), so all are measured alike.
+Each contender runs in a child of a small wrapper process, which reads the child's peak
+resident memory and CPU time from the kernel (``getrusage`` of its children), so all are
+measured alike; each time is the best of ``--repeat`` runs. The ratios are against DuckDB's
+time on the same data in the same run. The load average before and after is printed: other
+work on the machine slows every contender, not only ours.
 
-    python scripts/bench_cli.py [--rows 10000000]
+    python scripts/bench_cli.py [--rows 10000000] [--dataset-rows 100000000] [--dataset-files 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,79 +36,158 @@ import pyarrow as pa
 import pyarrow.csv
 import pyarrow.parquet as pq
 
-OURS = "from logloss_ref.cli import main; import sys; sys.exit(main(['score', *sys.argv[1:], '--label', 'label', '--prob', 'p', '--json']))"
-THEIRS = (
-    "import sys, pandas, sklearn.metrics as m; d = pandas.read_csv(sys.argv[1]); "
+EPS = float(np.finfo(np.float64).eps)
+
+OURS = ("import sys; from logloss_ref.cli import main; "
+        "sys.exit(main(['score', sys.argv[1], '--label', 'label', '--prob', 'p', '--json', *sys.argv[2:]]))")
+
+# The same summary in one query: per calibration bin (and segment), the sums that give log loss,
+# base rate, Brier score, accuracy and the calibration table.
+DUCKDB = r"""
+import sys, duckdb
+path, by = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None
+source = f"read_csv('{path}')" if ".csv" in path else f"read_parquet('{path}', hive_partitioning=false)"
+sets = f"(), ({by}), (bin), ({by}, bin)" if by else "(), (bin)"
+query = f'''
+with scored as (
+  select {by + ',' if by else ''} label, p, least(greatest(ceil(p * 10) - 1, 0), 9) as bin,
+         -ln(greatest(least(case when label = 1 then p else 1 - p end, {1 - EPS!r}), {EPS!r})) as loss
+  from {source})
+select {by + ',' if by else ''} bin, grouping({by + ', ' if by else ''}bin) as level, count(*) as n,
+       sum(label) as ones, sum(loss) as loss, sum((p - label) * (p - label)) as brier,
+       sum(case when (p >= 0.5) = (label = 1) then 1 else 0 end) as correct, sum(p) as predicted
+from scored group by grouping sets ({sets})'''
+rows = duckdb.sql(query).fetchall()
+print(len(rows))
+""".replace("{1 - EPS!r}", repr(1 - EPS)).replace("{EPS!r}", repr(EPS))
+
+# polars: the finest grouping in one lazy scan (bin, or segment and bin); the coarser ones summed from it.
+POLARS = f"""
+import sys, polars as pl
+path, by = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None
+scan = pl.scan_csv(path) if ".csv" in path else pl.scan_parquet(path, hive_partitioning=False)
+p, label = pl.col("p"), pl.col("label")
+q = pl.when(label == 1).then(p).otherwise(1 - p).clip({EPS!r}, {1 - EPS!r})
+keys = [by, "bin"] if by else ["bin"]
+fine = (scan.with_columns(bin=((p * 10).ceil() - 1).clip(0, 9), loss=-q.log())
+        .group_by(keys).agg(n=pl.len(), ones=label.sum(), loss=pl.col("loss").sum(), brier=((p - label) ** 2).sum(),
+                            correct=((p >= 0.5) == (label == 1)).sum(), predicted=p.sum())
+        .collect())
+sums = ["n", "ones", "loss", "brier", "correct", "predicted"]
+overall = fine.select([pl.col(c).sum() for c in sums])
+per_segment = fine.group_by(by).agg([pl.col(c).sum() for c in sums]) if by else None
+print(overall.height, fine.height)
+"""
+
+POLARS_LOG_LOSS = f"""
+import sys, polars as pl
+path = sys.argv[1]
+scan = pl.scan_csv(path) if ".csv" in path else pl.scan_parquet(path, hive_partitioning=False)
+p, label = pl.col("p"), pl.col("label")
+q = pl.when(label == 1).then(p).otherwise(1 - p).clip({EPS!r}, {1 - EPS!r})
+print(scan.select((-q.log()).mean()).collect().item())
+"""
+
+PANDAS = (
+    "import sys, pandas, sklearn.metrics as m; path = sys.argv[1]; "
+    "d = pandas.read_csv(path, usecols=['label', 'p']) if '.csv' in path else pandas.read_parquet(path, columns=['label', 'p']); "
     "print(m.log_loss(d['label'], d['p']))"
 )
 
-# The two candidate readers alone, streaming the two columns into NumPy (the choice of library).
-PYARROW_READ = (
-    "import sys, numpy as np, pyarrow.csv as c; from logloss_ref._files import numpy_view; import pyarrow as pa; "
-    "r = c.open_csv(sys.argv[1], read_options=c.ReadOptions(block_size=1 << 18), "
-    "convert_options=c.ConvertOptions(include_columns=['label', 'p'])); "
-    "print(sum(float(numpy_view(pa, b.column(1)).sum()) for b in r))"
-)
-POLARS_READ = (
-    "import sys, polars as pl; "
-    "print(sum(float(d['p'].to_numpy().sum()) for d in pl.scan_csv(sys.argv[1]).select(['label', 'p']).collect_batches(chunk_size=1 << 18)))"
-)
 
-
-def write_files(folder: Path, rows: int) -> tuple[Path, Path]:
-    rng = np.random.default_rng(0)
-    table = pa.table({
+def table(rows: int, seed: int) -> pa.Table:
+    rng = np.random.default_rng(seed)
+    return pa.table({
         "id": np.arange(rows), "label": rng.integers(0, 2, rows), "p": rng.uniform(size=rows),
         "segment": pa.array(np.array([f"s{k:02d}" for k in range(100)])[rng.integers(0, 100, rows)]),
     })
-    csv, parquet = folder / f"predictions-{rows}.csv", folder / f"predictions-{rows}.parquet"
-    pyarrow.csv.write_csv(table, csv, write_options=pyarrow.csv.WriteOptions(quoting_style="none"))
-    pq.write_table(table, parquet, row_group_size=1 << 20)
-    return csv, parquet
 
 
-def measured(code: str, *arguments, repeat: int = 3) -> tuple[float, float]:
-    """The best wall time of ``repeat`` runs, and the peak memory (MiB) of the child process."""
+def write(folder: Path, rows: int, files: int) -> dict[str, Path]:
+    """The predictions as CSV and Parquet: one file, or a folder of ``files`` parts (for CSV, a glob of them)."""
+    csv_folder, parquet_folder = folder / "csv", folder / "parquet"
+    csv_folder.mkdir(parents=True)
+    parquet_folder.mkdir(parents=True)
+    per_file = rows // files
+    for k in range(files):
+        part = table(per_file, seed=k)
+        pyarrow.csv.write_csv(part, csv_folder / f"part-{k:05d}.csv", write_options=pyarrow.csv.WriteOptions(quoting_style="none"))
+        pq.write_table(part, parquet_folder / f"part-{k:05d}.parquet", row_group_size=1 << 20)
+    if files == 1:
+        return {"CSV": csv_folder / "part-00000.csv", "Parquet": parquet_folder / "part-00000.parquet"}
+    return {"CSV": Path(f"{csv_folder}/*.csv"), "Parquet": Path(f"{parquet_folder}/*.parquet")}
+
+
+def measured(code: str, *arguments, repeat: int) -> tuple[float, float, float]:
+    """The best wall time of ``repeat`` runs, its CPU time, and the peak memory (MiB) of the child process."""
     wrapper = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
         f"subprocess.run([sys.executable, '-c', {code!r}, *sys.argv[1:]], check=True, stdout=subprocess.DEVNULL); "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+        "wall = time.perf_counter() - t; r = resource.getrusage(resource.RUSAGE_CHILDREN); "
+        "print(wall, r.ru_utime + r.ru_stime, r.ru_maxrss / 1024)"
     )
     runs = []
     for _ in range(repeat):
         out = subprocess.run([sys.executable, "-c", wrapper, *map(str, arguments)], capture_output=True, text=True, check=True).stdout
         runs.append(tuple(map(float, out.split())))
-    return min(t for t, _ in runs), max(m for _, m in runs)
+    best = min(runs)
+    return best[0], best[1], max(m for *_, m in runs)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def bench(label: str, paths: dict[str, Path], rows: int, repeat: int, with_pandas: bool) -> list[tuple]:
+    results = []
+    for fmt, path in paths.items():
+        contenders = [
+            ("logloss-ref score", OURS, []), ("DuckDB SQL, the same summary", DUCKDB, []),
+            ("logloss-ref score --by segment", OURS, ["--by", "segment"]),
+            ("DuckDB SQL, the same summary per segment", DUCKDB, ["segment"]),
+            ("polars lazy scan, the same summary", POLARS, []),
+            ("polars lazy scan, the same summary per segment", POLARS, ["segment"]),
+            ("polars lazy scan, log loss only", POLARS_LOG_LOSS, []),
+        ]
+        if with_pandas:
+            contenders.append(("pandas + scikit-learn, log loss only", PANDAS, []))
+        for name, code, extra in contenders:
+            seconds, cpu, peak = measured(code, path, *extra, repeat=1 if "pandas" in name else repeat)
+            results.append((label, fmt, name, seconds, cpu, peak))
+            print(f"  {label:28s} {fmt:8s} {name:48s} {seconds:7.2f} s  cpu {cpu:7.2f} s  {rows / seconds:13,.0f} rows/s  "
+                  f"peak {peak:6.0f} MiB", flush=True)
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10**7)
+    parser.add_argument("--dataset-rows", type=int, default=10**8)
+    parser.add_argument("--dataset-files", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--folder", type=Path, default=None, help="where to write the data (default: a temporary folder)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        csv, parquet = write_files(Path(folder), args.rows)
-        small_csv, _ = write_files(Path(folder), args.rows // 10)
-        theirs = measured(THEIRS, csv, repeat=1)
-        ours_csv = measured(OURS, csv)
-        ours_parquet = measured(OURS, parquet)
-        ours_by = measured(OURS, csv, "--by", "segment")
-        ours_small = measured(OURS, small_csv)
-        readers = {"pyarrow": measured(PYARROW_READ, csv), "polars": measured(POLARS_READ, csv)}
-        size = csv.stat().st_size / 2**20
-    rows = args.rows
-    print(f"{rows:,} rows, {size:.0f} MiB of CSV (best of 3 runs; pandas once)")
-    for name, (seconds, peak) in [("pandas.read_csv + sklearn, CSV", theirs), ("logloss-ref score, CSV", ours_csv),
-                                  ("logloss-ref score, Parquet", ours_parquet), ("logloss-ref score --by (100), CSV", ours_by)]:
-        print(f"  {name:36s} {seconds:6.2f} s  {rows / seconds:12,.0f} rows/s  peak {peak:6.0f} MiB")
-    print(f"  {'logloss-ref score, CSV, rows / 10':36s} {ours_small[0]:6.2f} s  {'':25s}peak {ours_small[1]:6.0f} MiB")
-    for name, (seconds, peak) in readers.items():
-        print(f"  {name + ' CSV reader alone (label, p)':36s} {seconds:6.2f} s  {rows / seconds:12,.0f} rows/s  peak {peak:6.0f} MiB")
-    print("ratios (goal):")
-    print(f"  CSV: {theirs[0] / ours_csv[0]:.1f}x faster than pandas + sklearn (at least 5x)")
-    print(f"  Parquet: {theirs[0] / ours_parquet[0]:.1f}x faster than pandas + sklearn on CSV (at least 20x)")
-    print(f"  peak memory: {ours_csv[1] / theirs[1]:.3f} of pandas + sklearn (at most 0.2)")
-    print(f"  peak memory, {rows:,} rows / {rows // 10:,}: {ours_csv[1] / ours_small[1]:.2f} (unchanged: 1)")
-    print(f"  --by with 100 segments: {ours_by[0] / ours_csv[0]:.2f}x plain score (at most 1.5x)")
+    folder = Path(tempfile.mkdtemp(dir=args.folder))
+    print(f"load average before: {load()} (2 cores: above 2, other work competes for them)", flush=True)
+    try:
+        results = []
+        one = f"{args.rows:,} rows, one file"
+        results += bench(one, write(folder / "one", args.rows, 1), args.rows, args.repeat, with_pandas=True)
+        if args.dataset_rows:
+            many = f"{args.dataset_rows:,} rows, {args.dataset_files} files"
+            results += bench(many, write(folder / "many", args.dataset_rows, args.dataset_files), args.dataset_rows,
+                             args.repeat, with_pandas=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"load average after: {load()}")
+    print("ratios: logloss-ref score's time / DuckDB's time on the same summary (goal: at most 1)")
+    times = {(label, fmt, name): (seconds, peak) for label, fmt, name, seconds, _, peak in results}
+    for label, fmt in dict.fromkeys((label, fmt) for label, fmt, *_ in results):
+        plain = times[label, fmt, "logloss-ref score"][0] / times[label, fmt, "DuckDB SQL, the same summary"][0]
+        by = (times[label, fmt, "logloss-ref score --by segment"][0]
+              / times[label, fmt, "DuckDB SQL, the same summary per segment"][0])
+        peak = times[label, fmt, "logloss-ref score"][1]
+        print(f"  {label:28s} {fmt:8s} plain {plain:5.2f}x   --by {by:5.2f}x   peak memory {peak:5.0f} MiB")
 
 
 if __name__ == "__main__":

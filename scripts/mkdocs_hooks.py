@@ -85,8 +85,10 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     prebuilt = config.prebuilt
     try:
-        markdown = page_markup.with_tables(markdown, prebuilt)
-        shown = page_markup.with_figures(page_markup.with_interactive_figures(markdown, prebuilt), prebuilt)
+        # tables and derivations first: the page's notebook shows them too
+        markdown = page_markup.with_derivations(page_markup.with_tables(markdown, prebuilt), prebuilt)
+        root = "../" * page.url.count("/")  # from the page's folder up to the site's root
+        shown = page_markup.with_figures(page_markup.with_interactive_figures(markdown, prebuilt, root=root), prebuilt)
         if page_downloads.PYCON_BLOCK.search(markdown):
             shown = add_downloads(markdown, shown, page, config, files)
     except ValueError as error:  # page_markup.MarkupError, or a page page_downloads cannot read

@@ -30,7 +30,7 @@ from logloss_ref.conventions import (
 
 # Inputs of the comparison: (label, probability) rows, then (label, logit) rows.
 PROBABILITY_CASES = [(1, 0.0), (1, 1e-20), (1, 1e-8), (1, 0.5), (0, 1 - 1e-9), (0, 1.0)]
-LOGIT_CASES = [(1, -1e4), (1, -50.0), (1, 0.0), (0, 40.0), (0, 1e4), (1, 1e4)]
+LOGIT_CASES = [(1, -1e4), (1, -50.0), (1, 0.0), (0, -20.0), (0, 40.0), (0, 1e4), (1, 1e4)]
 # K = 3 inputs: (true class, probabilities) rows, then (true class, scores) rows.
 MULTICLASS_PROBABILITY_CASES = [(1, (1.0, 0.0, 0.0)), (1, (0.5, 1e-20, 0.5)), (0, (0.2, 0.3, 0.5)), (2, (1e-9, 1e-9, 1 - 2e-9))]
 MULTICLASS_SCORE_CASES = [(1, (0.0, 40.0, 0.0)), (2, (1e4, 0.0, 0.0)), (0, (2.0, 1.0, 0.0))]
@@ -79,9 +79,9 @@ def comparison_rows(reference: dict | None = None) -> list[dict]:
             "exact": known["exact"],
             "logloss_ref": log_loss([label], [prob]),
             "scikit-learn": known["scikit-learn"],
-            "PyTorch BCELoss": torch_bce_loss([label], [prob]),
+            "PyTorch BCELoss": _both(torch_bce_loss, [label], [prob]),
             "PyTorch BCEWithLogitsLoss": None,
-            "Keras BinaryCrossentropy": keras_binary_crossentropy([label], [prob]),
+            "Keras BinaryCrossentropy": _both(keras_binary_crossentropy, [label], [prob]),
         })
     for (label, z), known in zip(LOGIT_CASES, reference["binary"][len(PROBABILITY_CASES):]):
         p = known["p"]
@@ -90,9 +90,9 @@ def comparison_rows(reference: dict | None = None) -> list[dict]:
             "exact": known["exact"],
             "logloss_ref": log_loss_from_logits([label], [z]),
             "scikit-learn": known["scikit-learn"],
-            "PyTorch BCELoss": torch_bce_loss([label], [p]),
-            "PyTorch BCEWithLogitsLoss": torch_bce_with_logits_loss([label], [z]),
-            "Keras BinaryCrossentropy": keras_binary_crossentropy([label], [p]),
+            "PyTorch BCELoss": _both(torch_bce_loss, [label], [p]),
+            "PyTorch BCEWithLogitsLoss": _both(torch_bce_with_logits_loss, [label], [z]),
+            "Keras BinaryCrossentropy": _both(keras_binary_crossentropy, [label], [p]),
         })
     return rows
 
@@ -114,7 +114,7 @@ def multiclass_comparison_rows(reference: dict | None = None) -> list[dict]:
             "logloss_ref": log_loss([label], P, labels=labels),
             "scikit-learn": known["scikit-learn"],
             "PyTorch CrossEntropyLoss": None,
-            "Keras CategoricalCrossentropy": keras_categorical_crossentropy(np.eye(3)[[label]], P),
+            "Keras CategoricalCrossentropy": _both(keras_categorical_crossentropy, np.eye(3)[[label]], P),
         })
     for (label, scores), known in zip(MULTICLASS_SCORE_CASES, reference["multiclass"][len(MULTICLASS_PROBABILITY_CASES):]):
         z = np.array([scores])
@@ -123,18 +123,36 @@ def multiclass_comparison_rows(reference: dict | None = None) -> list[dict]:
             "exact": known["exact"],
             "logloss_ref": log_loss_from_logits([label], z, labels=labels),
             "scikit-learn": known["scikit-learn"],
-            "PyTorch CrossEntropyLoss": torch_cross_entropy_loss([label], z),
-            "Keras CategoricalCrossentropy": keras_categorical_crossentropy(np.eye(3)[[label]], np.array([known["P"]])),
+            "PyTorch CrossEntropyLoss": _both(torch_cross_entropy_loss, [label], z),
+            "Keras CategoricalCrossentropy": _both(keras_categorical_crossentropy, np.eye(3)[[label]], np.array([known["P"]])),
         })
     return rows
 
 
-def _cell(value: float | None, exact: float) -> str:
+# A value agrees with the exact one within these relative tolerances, by precision: a few ulps of
+# float64, and of float32 (whose epsilon is 1.2e-7). Relative, so that 0 or 1e-7 for a true loss
+# of 2e-9 shows as the departure it is.
+TOLERANCE = {"float64": 1e-12, "float32": 4 * float(np.finfo(np.float32).eps)}
+
+
+def _both(convention, *args) -> tuple[float, float]:
+    """A convention computed in float64 and in float32, the libraries' default precision."""
+    return convention(*args), convention(*args, dtype=np.float32)
+
+
+def _number(value: float, exact: float, precision: str) -> str:
+    text = "inf" if math.isinf(value) else f"{value + 0.0:.6g}"  # + 0.0: print -0.0 as 0
+    agrees = value == exact or (math.isfinite(exact) and abs(value - exact) <= TOLERANCE[precision] * abs(exact))
+    return text if agrees else f"**{text}**"
+
+
+def _cell(value, exact: float) -> str:
+    """A value, or "float64 / float32" for a convention computed in both; each bold where it departs from the exact."""
     if value is None:
         return "—"
-    text = "inf" if math.isinf(value) else f"{value + 0.0:.6g}"  # + 0.0: print -0.0 as 0
-    agrees = value == exact or (math.isfinite(exact) and abs(value - exact) <= 1e-12 * max(1.0, abs(exact)))
-    return text if agrees else f"**{text}**"
+    if isinstance(value, tuple):
+        return " / ".join(_number(v, exact, precision) for v, precision in zip(value, ("float64", "float32")))
+    return _number(value, exact, "float64")
 
 
 def comparison_markdown(rows: list[dict]) -> str:

@@ -34,6 +34,8 @@ PYCON_BLOCK = re.compile(r"^```pycon[ \t]*\n(?P<body>.*?)^```[ \t]*\n?", re.M | 
 INLINE_MATHS = re.compile(r"\\\((?P<tex>.+?)\\\)", re.S)
 LINK = re.compile(r"\]\((?P<target>(?![a-z][a-z0-9+.-]*:)[^)\s]+)\)")  # relative targets only
 DOWNLOADS = "downloads"  # the folder of the site that holds the notebooks and scripts
+# A collapsed question of "Check your understanding": its answer is indented under it.
+QUESTION = re.compile(r'^\?\?\? question "(?P<question>[^"]+)"\n(?P<answer>(?:(?: {4}.*)?\n)+)', re.M)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ def page_parts(markdown: str, *, link: Callable[[str], str]) -> list:
 
     ``link`` turns a link target of the page (``log-loss.md#anchor``) into an absolute URL.
     """
+    # A notebook has no collapsed blocks: each question is followed by its answer, whose
+    # examples become cells like any other.
+    markdown = QUESTION.sub(lambda m: f"**Question.** {m['question']}\n\n**Answer.** "
+                            + textwrap.dedent(m["answer"]).lstrip("\n"), markdown)
     parts: list = []
     position = 0
     for block in PYCON_BLOCK.finditer(markdown):

@@ -7,6 +7,8 @@
   container holding its data as JSON, which ``docs/assets/interactive/NAME.js`` builds and shows.
 - ``<!-- comparison-table -->`` and ``<!-- multiclass-comparison-table -->`` are the tables of the
   "Other libraries" page.
+- ``<!-- derivation: NAME -->`` is the derivation NAME of ``scripts/derivations.py``, each step
+  printed from the expressions the tests prove equal.
 
 Plain text in, text out, from the outputs of ``scripts/prebuild.py``: nothing here knows MkDocs.
 """
@@ -22,6 +24,7 @@ from prebuild import THEME_SUFFIX, Prebuilt, figure_path
 FIGURE_REF = re.compile(r"!\[(?P<alt>[^\]]+)\]\((?P<prefix>(?:\.\./)*)figures/(?P<stem>[\w-]+)\.svg\)")
 INTERACTIVE = re.compile(r"<!-- interactive: (?P<name>[\w-]+) -->")
 TABLE = re.compile(r"<!-- (?P<name>[\w-]+-table) -->")
+DERIVATION = re.compile(r"<!-- derivation: (?P<name>[\w-]+) -->")
 TITLE = re.compile(r"^# (?P<title>.+)$", re.M)
 
 
@@ -43,6 +46,15 @@ def with_tables(markdown: str, prebuilt: Prebuilt) -> str:
     return TABLE.sub(table, markdown)
 
 
+def with_derivations(markdown: str, prebuilt: Prebuilt) -> str:
+    def derivation(match):
+        if match["name"] not in prebuilt.derivations:
+            raise MarkupError(f"no derivation named {match['name']!r} in scripts/derivations.py")
+        return prebuilt.derivations[match["name"]]
+
+    return DERIVATION.sub(derivation, markdown)
+
+
 def with_figures(markdown: str, prebuilt: Prebuilt) -> str:
     def light_and_dark(match):
         stem, alt, prefix = match["stem"], match["alt"], match["prefix"]
@@ -58,16 +70,25 @@ def with_figures(markdown: str, prebuilt: Prebuilt) -> str:
     return FIGURE_REF.sub(light_and_dark, markdown)
 
 
-def with_interactive_figures(markdown: str, prebuilt: Prebuilt) -> str:
+def with_interactive_figures(markdown: str, prebuilt: Prebuilt, *, root: str = "") -> str:
     """Each marker as the figure's container: hidden until its script builds it, so that without
-    JavaScript the static figure above it is all there is."""
+    JavaScript the static figure above it is all there is.
+
+    The page loads the figure's script, after the shared ``figure.js``, and no other page does;
+    ``root`` is the way from the page up to the site's root (``"../"`` for ``why-not-mse/``).
+    """
+    loaded = []
+
     def container(match):
         name = match["name"]
         if name not in prebuilt.interactive:
             raise MarkupError(f"no interactive figure named {name!r} in scripts/interactive_data.py")
         data = json.dumps(prebuilt.interactive[name], separators=(",", ":")).replace("</", "<\\/")
+        scripts = [script for script in ("figure", name) if script not in loaded]
+        loaded.extend(scripts)
+        tags = "".join(f'<script src="{root}assets/interactive/{script}.js" defer></script>' for script in scripts)
         return (f'<div class="interactive" data-figure="{name}" hidden>'
-                f'<script type="application/json" class="interactive-data">{data}</script></div>')
+                f'<script type="application/json" class="interactive-data">{data}</script></div>{tags}')
 
     return INTERACTIVE.sub(container, markdown)
 

@@ -8,8 +8,8 @@ imports ``logloss_ref`` from this checkout and writes into OUTDIR:
   in the light and the dark palette, byte-identical from one run to the next;
 - ``prebuilt.json``: for each figure, the function that draws it and its size in CSS pixels in
   each palette; the data of each interactive figure (``scripts/interactive_data.py``); the tables
-  of the "Other libraries" page as Markdown (``scripts/other_libraries_table.py``); the library's
-  version.
+  of the "Other libraries" page as Markdown (``scripts/other_libraries_table.py``); each
+  derivation of ``scripts/derivations.py`` as display maths; the library's version.
 
 Nothing here knows MkDocs. The site's hooks call ``prebuilt()``, which returns these outputs for
 the library as it is on disk now from a cache folder (``.cache/prebuild/KEY``, KEY a hash of every
@@ -40,9 +40,10 @@ SCRIPTS = ROOT / "scripts"
 MANIFEST = "prebuilt.json"
 THEME_SUFFIX = {"light": "", "dark": "-dark"}
 # The files the outputs are computed from; a change to any of them computes them again.
-SOURCES = ("logloss_ref/**/*.py", "scripts/prebuild.py", "scripts/interactive_data.py", "scripts/other_libraries_table.py")
+SOURCES = ("logloss_ref/**/*.py", "scripts/prebuild.py", "scripts/interactive_data.py", "scripts/other_libraries_table.py",
+           "scripts/derivations.py")
 # The packages whose versions can change the outputs' bytes (matplotlib's SVG writer, scikit-learn's column).
-PACKAGES = ("numpy", "matplotlib", "scikit-learn", "mpmath")
+PACKAGES = ("numpy", "matplotlib", "scikit-learn", "mpmath", "sympy")
 # The columns of the "Other libraries" tables that do not depend on the library (other_libraries_table.py):
 # kept apart, so that a library edit does not import scikit-learn again (it takes longer than the tables).
 REFERENCE_SOURCES, REFERENCE_PACKAGES = ("scripts/other_libraries_table.py",), ("scikit-learn", "mpmath")
@@ -80,13 +81,15 @@ class Prebuilt:
     figures: dict[str, Figure]
     interactive: dict[str, dict]
     tables: dict[str, str]
+    derivations: dict[str, str]
 
     @classmethod
     def load(cls, folder: Path) -> Prebuilt:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         figures = {stem: Figure(entry["function"], {theme: tuple(size) for theme, size in entry["size"].items()})
                    for stem, entry in manifest["figures"].items()}
-        return cls(folder, manifest["version"], figures, manifest["interactive"], manifest["tables"])
+        return cls(folder, manifest["version"], figures, manifest["interactive"], manifest["tables"],
+                   manifest["derivations"])
 
     def svg(self, stem: str, theme: str = "light") -> bytes:
         return (self.folder / figure_path(stem, theme)).read_bytes()
@@ -189,6 +192,7 @@ def compute(reference: Path | None = None) -> tuple[dict, dict[str, bytes]]:
     import logloss_ref
     from interactive_data import FIGURES as INTERACTIVE
     from logloss_ref.plots import FIGURES
+    from derivations import DERIVATIONS, to_markdown
     from other_libraries_table import tables
 
     known = json.loads(reference.read_text(encoding="utf-8")) if reference and reference.is_file() else None
@@ -213,6 +217,7 @@ def compute(reference: Path | None = None) -> tuple[dict, dict[str, bytes]]:
                     for stem, draw in FIGURES.items()},
         "interactive": {name: make() for name, make in INTERACTIVE.items()},
         "tables": tables(known),
+        "derivations": {name: to_markdown(name) for name in DERIVATIONS},
     }
     return manifest, drawn
 

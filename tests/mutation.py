@@ -190,7 +190,18 @@ def page_examples(page: Path) -> list[doctest.Example]:
 
 
 def pages() -> list[Path]:
-    return sorted(p for p in DOCS.glob("*.md") if "```pycon" in p.read_text(encoding="utf-8"))
+    """The pages with examples, in reading order (the navigation's): the path's short pages are
+    tried before the long ones beyond it, such as the scale page, whose recipes start Dask and Spark."""
+    from mkdocs.utils.yaml import yaml_load
+
+    def flatten(nav):
+        for item in nav:
+            for target in item.values():
+                yield from flatten(target) if isinstance(target, list) else [target]
+
+    order = list(flatten(yaml_load((DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]))
+    found = [p for p in DOCS.glob("*.md") if "```pycon" in p.read_text(encoding="utf-8")]
+    return sorted(found, key=lambda p: (order.index(p.name) if p.name in order else len(order), p.name))
 
 
 @dataclass(frozen=True)

@@ -152,16 +152,25 @@ def test_palette_toggle_swaps_figures_and_both_are_readable(page, site_url):
 
 
 def test_small_text_has_at_least_4_5_to_1_contrast_in_both_palettes(page, site_url):
-    # The spots where Material's defaults fell short: doctest output, code comments, the footer.
-    page.goto(page_url(site_url, "why-not-mse.md"))
-    for scheme in ("default", "slate"):
-        set_palette(page, scheme)
-        for selector in (".highlight .go", ".highlight .c1", ".highlight .ow", ".highlight .o", ".md-copyright",
-                         ".md-footer__direction", "article p", ".run-this-page a"):
-            measured = page.evaluate(CONTRAST_JS, selector)
-            assert measured, f"nothing matched {selector}"
-            low = [(round(ratio, 2), text) for ratio, text in measured if ratio < 4.5]
-            assert not low, f"{scheme}: {selector} below 4.5:1: {low}"
+    # The spots where Material's defaults fell short: doctest output, code comments, the footer;
+    # and the collapsed answers of "Check your understanding", opened as a reader would.
+    selectors = (".highlight .go", ".highlight .c1", ".highlight .ow", ".highlight .o", ".md-copyright",
+                 ".md-footer__direction", "article p", ".run-this-page a", "details.question .highlight .go",
+                 "details.question summary")
+    matched = set()
+    for md in ("why-not-mse.md", "sigmoid.md"):
+        page.goto(page_url(site_url, md))
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        for scheme in ("default", "slate"):
+            set_palette(page, scheme)
+            # colours fade to the palette's: measure once every transition is done
+            page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
+            for selector in selectors:
+                measured = page.evaluate(CONTRAST_JS, selector)
+                matched |= {selector} if measured else set()
+                low = [(round(ratio, 2), text) for ratio, text in measured if ratio < 4.5]
+                assert not low, f"{scheme}, {md}: {selector} below 4.5:1: {low}"
+    assert matched == set(selectors), f"nothing matched {set(selectors) - matched}"
 
 
 DOWNLOAD_TYPES = {".ipynb": {"application/x-ipynb+json", "application/json"}, ".py": {"text/x-python", "text/plain"}}

@@ -161,8 +161,10 @@ def test_memory_does_not_grow_with_the_number_of_rows(tmp_path):
     # Both files are larger than what pyarrow's CSV reader keeps in flight (~10 MiB).
     small = peak_rss_kib_scoring(write_big_csv(tmp_path / "small.csv", 1_000_000))
     large = peak_rss_kib_scoring(write_big_csv(tmp_path / "large.csv", 4_000_000))
-    # Four times the rows (the large file is ~110 MiB, 80 MiB more); the peak grows by under 12 MiB.
-    assert large - small < 12 * 1024, (small, large)
+    # Four times the rows (the large file is ~110 MiB, 80 MiB more); the peak grows by under 24 MiB,
+    # which is what two threads parsing stretches of the file side by side leave as noise (a few
+    # batches more or less in flight when the peak is taken), not a growth with the rows.
+    assert large - small < 24 * 1024, (small, large)
 
 
 # --- K classes ----------------------------------------------------------------------------

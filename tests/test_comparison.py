@@ -162,3 +162,50 @@ def test_the_command_prints_both_scores_the_difference_and_its_interval(tmp_path
     assert shown["model_a"] == "model_a" and shown["model_b"] == "model_b"
     text = subprocess.run(command, capture_output=True, text=True).stdout
     assert f"{expected.log_loss_a:.6f}" in text and f"{expected.difference:+.6f}" in text and "95% interval" in text
+
+
+# --- labels, merging and state (issue 18 point 2, issue 21) -----------------------------------
+
+def test_labels_are_checked_and_text_labels_need_them():
+    y = np.array(["jacket", "cardigan", "jacket"])
+    a, b = [0.8, 0.3, 0.6], [0.7, 0.2, 0.9]
+    named = LogLossComparisonAccumulator(labels=["jacket", "cardigan"])  # any order: sorted, as log_loss does
+    assert named.labels == ["cardigan", "jacket"]
+    named.update(y, a, b)
+    named.update(["cardigan"], [0.4], [0.1])
+    result = named.result()
+    whole_y = np.append(y, "cardigan")
+    assert result.log_loss_a == pytest.approx(log_loss(whole_y, a + [0.4]), rel=1e-15)
+    assert compare_log_loss(y, a, b).difference == pytest.approx(log_loss(y, b) - log_loss(y, a), rel=1e-12)
+    with pytest.raises(ValueError, match="labels must not repeat a class"):
+        LogLossComparisonAccumulator(labels=["jacket", "jacket"])
+    with pytest.raises(ValueError, match=r"text labels.*labels=\[first, second\]"):
+        LogLossComparisonAccumulator().update(y, a, b)
+    with pytest.raises(ValueError, match="not among the classes"):
+        named.update(["coat"], [0.5], [0.5])
+
+
+def test_merge_checks_the_labels_and_an_empty_accumulator_takes_them():
+    first = LogLossComparisonAccumulator(labels=["no", "yes"]).update(["yes", "no"], [0.8, 0.3], [0.7, 0.2])
+    with pytest.raises(ValueError, match="cannot merge comparisons of different labels"):
+        first.merge(LogLossComparisonAccumulator(labels=["cardigan", "jacket"]))
+    with pytest.raises(ValueError, match="cannot merge comparisons of different labels"):
+        first.merge(LogLossComparisonAccumulator().update([1, 0], [0.8, 0.3], [0.7, 0.2]))
+    empty = LogLossComparisonAccumulator().merge(first)
+    assert empty.labels == ["no", "yes"] and empty.n_samples == 2
+    empty.update(["no"], [0.4], [0.6])  # the labels came with the merge
+
+
+def test_the_state_survives_json_and_merges_exactly():
+    y, za, zb = two_models(3000, 12)
+    w = np.random.default_rng(13).uniform(0, 2, len(y))
+    whole = LogLossComparisonAccumulator().update(y, logits_a=za, logits_b=zb, sample_weight=w)
+    pieces = [LogLossComparisonAccumulator().update(y[s], logits_a=za[s], logits_b=zb[s], sample_weight=w[s])
+              for s in (slice(0, 1234), slice(1234, 3000))]
+    travelled = [LogLossComparisonAccumulator.from_state(json.loads(json.dumps(piece.to_state()))) for piece in pieces]
+    assert travelled[1].merge(travelled[0]).result() == whole.result()
+    unweighted = LogLossComparisonAccumulator().update(y, logits_a=za, logits_b=zb)
+    state = unweighted.to_state()
+    assert state["sums"]["w2_difference"] == state["sums"]["difference"] and state["n_weighted"] == 3000
+    with pytest.raises(ValueError, match="written by LogLossComparisonAccumulator.to_state"):
+        LogLossComparisonAccumulator.from_state(whole.to_state() | {"type": "LogLossAccumulator"})

@@ -14,9 +14,11 @@ from logloss_ref import (
     mse,
     mse_gradient,
     sigmoid,
+    softmax,
 )
-from logloss_ref import softmax
-from logloss_ref.costs import _multinomial_hessian, _score_residual, _with_intercept
+from logloss_ref._kernels import multinomial_hessian as _multinomial_hessian
+from logloss_ref._kernels import score_residual as _score_residual
+from logloss_ref._kernels import with_intercept as _with_intercept
 
 X_OK = [[0.0], [1.0], [2.0]]
 
@@ -126,7 +128,7 @@ def test_multinomial_hessian_is_the_gradients_jacobian(k, seed):
     X1 = _with_intercept(rng.normal(size=(20, 2)))
     y = rng.integers(0, k, 20)
     theta = rng.normal(size=(3, k))
-    gradient = lambda t: (X1.T @ _score_residual(y, X1 @ t.reshape(3, k)) / 20).reshape(-1)  # noqa: E731
+    gradient = lambda t: (X1.T @ _score_residual(y, X1 @ t.reshape(3, k)) / 20).reshape(-1)
     H = _multinomial_hessian(X1, softmax(X1 @ theta))
     jacobian = np.column_stack([numerical_matrix_gradient(lambda t: gradient(t)[j], theta.reshape(-1)) for j in range(3 * k)])
     np.testing.assert_allclose(H, jacobian, rtol=1e-5, atol=1e-8)

@@ -59,15 +59,16 @@ def test_twine_check_passes_on_both(dist):
 
 
 def test_both_ship_the_licence_and_every_module(dist):
-    modules = {p.name for p in (ROOT / "logloss_ref").glob("*.py")}
+    # Every module, subpackages (logloss_ref/io/) included, by its path in the package.
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "logloss_ref").rglob("*.py")}
     with zipfile.ZipFile(dist["wheel"]) as wheel:
         names = wheel.namelist()
         metadata = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
-    assert {Path(n).name for n in names if n.startswith("logloss_ref/")} == modules
+    assert {n for n in names if n.startswith("logloss_ref/")} == modules
     assert "License-Expression: MIT" in metadata
     with tarfile.open(dist["sdist"]) as sdist:
-        in_sdist = {Path(n).name for n in sdist.getnames()}
+        in_sdist = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}  # without the top folder
     assert {"LICENSE", "pyproject.toml", "README.md"} | modules <= in_sdist
 
 

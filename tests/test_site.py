@@ -27,11 +27,13 @@ from logloss_ref.conventions import (
     TORCH_CE_URL,
 )
 
-REFERENCE_PAGES = {"reference.md"}  # generated from docstrings, whose examples run as doctests
+# reference.md is generated from docstrings, whose examples run as doctests; the glossary states
+# no number of its own (its symbols and definitions point to the steps that compute them).
+REFERENCE_PAGES = {"reference.md", "glossary.md"}
 TUTORIAL_PAGES = [p for p in PAGES if p.relative_to(DOCS).as_posix() not in REFERENCE_PAGES]
 
 # Decimals that a page states but that are not about the example (reviewed one by one).
-NOT_EXAMPLE_NUMBERS = {"index.md": {"3.11"}}
+NOT_EXAMPLE_NUMBERS = {"index.md": {"3.11"}, "cross-entropy.md": {"2.6"}}  # a Python version, a section cited
 # Links that leave the site on purpose (citations); none are assets the page loads.
 EXTERNAL_LINKS_ALLOWED = {TORCH_BCE_URL, TORCH_BCE_LOGITS_URL, KERAS_BCE_URL, TORCH_CE_URL, KERAS_CCE_URL, KERAS_SCCE_URL}
 
@@ -166,12 +168,17 @@ OUTPUT_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
 def split_page(text: str) -> tuple[str, list[str]]:
-    """(prose, outputs): the page without code, and the expected output of each example."""
+    """(prose, outputs): the page without code, and the expected output of each example.
+
+    An example's own code counts with its output: a number the page feeds to an executed example
+    (the 0.99 of "given p = 0.99") is backed by it.
+    """
     outputs = []
     for match in FENCE.finditer(text):
         if match["lang"] == "pycon":
             body = "\n".join(line.removeprefix(match["indent"]) for line in match["body"].splitlines())
-            outputs.extend(example.want for example in doctest.DocTestParser().get_examples(body))
+            for example in doctest.DocTestParser().get_examples(body):
+                outputs += [example.want, example.source]
     prose = FENCE.sub("", FRONT_MATTER.sub("", text))
     prose = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", prose)  # figures: their alt text describes the drawing
     prose = re.sub(r"\]\([^)]*\)", "]", prose)  # link targets
@@ -248,3 +255,17 @@ def test_the_fence_check_catches_a_missing_closing_fence():
     assert not unclosed_fences(good)
     assert unclosed_fences(good.replace("1\n```\n\ntext", "1\n\ntext")) == ["line 1: not closed before line 7"]
     assert unclosed_fences(good.rsplit("```", 1)[0]) == ["line 8: never closed"]
+
+
+def test_each_interactive_script_loads_on_its_own_page_only(built_site):
+    pages_with_figures = set()
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        figures = set(re.findall(r'data-figure="([\w-]+)"', html))
+        scripts = re.findall(r'<script src="[^"]*assets/interactive/([\w-]+)\.js"', html)
+        expected = ["figure", *sorted(figures)] if figures else []
+        assert sorted(scripts) == sorted(expected) and len(scripts) == len(set(scripts)), (page, scripts)
+        if figures:
+            assert scripts[0] == "figure", page  # the shared module first
+            pages_with_figures.add(page.parent.name)
+    assert pages_with_figures == {"loss-curves", "why-not-mse", "log-loss"}

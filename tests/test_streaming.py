@@ -1,4 +1,7 @@
-"""streaming: the accumulator against the whole-array functions, under any split, and on Dask."""
+"""streaming: the accumulators against the whole-array functions and math.fsum, under any split; state; labels; segments.
+
+Dask (worker processes) and Spark run in the examples of docs/at-scale.md, compared there with the command line.
+"""
 
 import numpy as np
 import pytest
@@ -82,27 +85,6 @@ def test_bad_use_is_refused():
         LogLossAccumulator().merge({"log_loss": 1.0})
 
 
-def test_dask_local_scheduler_matches_the_whole_array():
-    import dask
-    import dask.array as da
-
-    rng = da.random.default_rng(42)
-    y = (rng.uniform(size=300_000, chunks=40_000) < 0.2).astype(int)
-    z = rng.normal(0, 3, size=300_000, chunks=40_000)
-    parts = [dask.delayed(lambda yc, zc: LogLossAccumulator().update(yc, logits=zc))(yc, zc)
-             for yc, zc in zip(y.to_delayed(), z.to_delayed())]
-
-    def merge_all(accumulators):
-        total = LogLossAccumulator()
-        for accumulator in accumulators:
-            total.merge(accumulator)
-        return total
-
-    summary = dask.delayed(merge_all)(parts).compute(scheduler="synchronous").result()
-    whole_y, whole_z = dask.compute(y, z, scheduler="synchronous")
-    assert summary.log_loss == pytest.approx(log_loss_from_logits(whole_y, whole_z), rel=1e-12)
-
-
 # --- K classes ----------------------------------------------------------------------------
 
 NAMES = np.array(["cardigan", "coat", "jacket", "parka"])
@@ -149,7 +131,7 @@ def test_k_classes_any_split_gives_the_whole_array_results(case, from_scores):
 def test_k_class_accumulators_refuse_to_mix():
     three = LogLossAccumulator(labels=[0, 1, 2])
     with pytest.raises(ValueError, match="cannot merge accumulators of different classes"):
-        three.merge(LogLossAccumulator())
+        three.merge(LogLossAccumulator().update([0, 1], [0.2, 0.7]))
     with pytest.raises(ValueError, match="y_prob has 2 columns but labels has 3 classes"):
         three.update([0, 1], [[0.5, 0.5], [0.5, 0.5]])
     with pytest.raises(ValueError, match=r"y_true\[1\] is 7, which is not among the classes"):
@@ -158,11 +140,165 @@ def test_k_class_accumulators_refuse_to_mix():
         LogLossAccumulator(labels=[0, 1, 1])
 
 
-@settings(deadline=None)
-@given(st.lists(st.one_of(st.floats(0.0, 1.0), st.sampled_from([k / 10 for k in range(11)])), min_size=1, max_size=200))
-def test_calibration_bins_are_those_of_searchsorted(values):
-    from logloss_ref.streaming import _EDGES, _calibration_bins
 
-    p = np.array(values)
-    near_edges = np.concatenate([p, np.nextafter(_EDGES, 2.0)[:-1], np.nextafter(_EDGES, -1.0)[1:], _EDGES])
-    assert (_calibration_bins(near_edges) == np.searchsorted(_EDGES[1:-1], near_edges)).all()
+
+# --- exact sums, state, labels, segments (issue 21, issue 18 point 2) -------------------------
+
+@settings(deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=0, max_size=300), st.integers(0, 2**32 - 1))
+def test_exact_sums_equal_fsum_in_any_order_and_split(values, seed):
+    import math
+
+    from logloss_ref._kernels import ExactSums as _ExactSums
+    from logloss_ref._kernels import exact_sum as _exact_sum
+
+    x = np.array(values, dtype=np.float64)
+    try:
+        expected = math.fsum(values)
+    except OverflowError:  # the exact sum is beyond the largest float
+        return
+    assert _exact_sum(x) == expected
+    rng = np.random.default_rng(seed)
+    shuffled, cuts = rng.permutation(x), sorted(rng.integers(0, len(x) + 1, 3))
+    sums = [_ExactSums(1, 1) for _ in range(4)]
+    for part, piece in zip(sums, np.split(shuffled, cuts)):
+        part.add(piece, 0)
+    for part in sums[1:]:
+        sums[0].merge(part)
+    assert sums[0].value(0) == expected
+    restored = _ExactSums(1, 1)
+    restored.set_terms(0, sums[0].terms(0))
+    assert restored.value(0) == expected
+
+
+def test_an_infinite_loss_stays_infinite_and_a_zero_weight_drops_it():
+    summary = LogLossAccumulator().update([1, 0], logits=[-np.inf, 0.0]).result()
+    assert summary.log_loss == np.inf
+    dropped = LogLossAccumulator().update([1, 0], logits=[-np.inf, 0.0], sample_weight=[0, 1]).result()
+    assert dropped.log_loss == log_loss_from_logits([0], [0.0])
+
+
+@given(split_data())
+def test_any_split_gives_the_same_bits_and_the_exactly_rounded_mean(case):
+    import math
+
+    y, p, w, cuts = case
+    whole = LogLossAccumulator().update(y, p, sample_weight=w).result()
+    parts = [LogLossAccumulator().update(yc, pc, sample_weight=wc)
+             for yc, pc, wc in zip(np.split(y, cuts), np.split(p, cuts), np.split(w, cuts))]
+    merged = parts[-1]
+    for part in parts[:-1]:
+        merged.merge(part)
+    assert merged.result() == whole
+    losses = log_loss(y, p, sample_weight=w, reduction="none")
+    assert whole.log_loss == math.fsum(losses) / math.fsum(w)
+    assert whole.brier_score == math.fsum((p - y) ** 2 * w) / math.fsum(w)
+
+
+def test_the_state_is_plain_data_and_survives_json_exactly():
+    import json
+
+    rng = np.random.default_rng(11)
+    y, z, w = rng.integers(0, 2, 5000), rng.normal(0, 4, 5000), rng.uniform(0, 3, 5000)
+    accumulator = LogLossAccumulator().update(y, logits=z, sample_weight=w)
+    state = json.loads(json.dumps(accumulator.to_state()))
+    assert state["type"] == "LogLossAccumulator" and state["version"] == 1 and state["n_samples"] == 5000
+    assert LogLossAccumulator.from_state(state).result() == accumulator.result()
+    half = LogLossAccumulator().update(y[:2000], logits=z[:2000], sample_weight=w[:2000])
+    rest = LogLossAccumulator.from_state(json.loads(json.dumps(
+        LogLossAccumulator().update(y[2000:], logits=z[2000:], sample_weight=w[2000:]).to_state())))
+    assert half.merge(rest).result() == accumulator.result()
+    k_classes = LogLossAccumulator().update([0, 2], [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])  # classes 0..2 from the columns
+    empty = LogLossAccumulator.from_state(LogLossAccumulator().to_state())  # a partition without rows
+    assert k_classes.merge(empty).result() == LogLossAccumulator().update([0, 2], [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]]).result()
+    with pytest.raises(ValueError, match="version 2; this library reads version 1"):
+        LogLossAccumulator.from_state({**state, "version": 2})
+    with pytest.raises(ValueError, match="written by LogLossAccumulator.to_state"):
+        LogLossAccumulator.from_state({"type": "something else"})
+    with pytest.raises(ValueError, match="not an accumulator state"):
+        LogLossAccumulator.from_state({**state, "sums": {"weight": [1.0]}})
+
+
+def test_text_labels_are_named_once_as_for_log_loss():
+    y = np.array(["jacket", "cardigan", "jacket", "jacket"])
+    p = np.array([0.8, 0.3, 0.6, 0.9])
+    summary = LogLossAccumulator(labels=["cardigan", "jacket"]).update(y, p).result()
+    assert summary.log_loss == log_loss(y, p)
+    assert summary.prevalence == 0.75
+    with pytest.raises(ValueError, match=r"text labels.*labels=\[first, second\]"):
+        LogLossAccumulator().update(y, p)
+    with pytest.raises(ValueError, match="not among the classes"):
+        LogLossAccumulator(labels=["cardigan", "jacket"]).update(["coat"], [0.5])
+    with pytest.raises(ValueError, match="at least two classes"):
+        LogLossAccumulator(labels=["jacket"])
+    two_columns = LogLossAccumulator(labels=["cardigan", "jacket"]).update(y, np.column_stack([1 - p, p])).result()
+    assert two_columns.log_loss == pytest.approx(log_loss(y, np.column_stack([1 - p, p])), rel=1e-15)
+    mixed = LogLossAccumulator().update([0, 1], [0.2, 0.7])
+    with pytest.raises(ValueError, match="scores two classes from one value per sample"):
+        mixed.update([0, 1], [[0.8, 0.2], [0.3, 0.7]])
+
+
+def test_one_class_has_no_normalized_entropy_one_rule_in_one_kernel():
+    from logloss_ref import _kernels as K
+
+    summary = LogLossAccumulator().update([1, 1, 1], [0.9, 0.8, 0.7]).result()
+    assert summary.baseline_log_loss == 0.0 and summary.normalized_entropy is None and summary.d2 is None
+    with pytest.raises(ValueError, match="single class"):
+        normalized_entropy([1, 1, 1], [0.9, 0.8, 0.7])
+    assert K.loss_ratio(0.3, 0.0) is None and K.loss_ratio(0.3, 0.6) == 0.5  # the one kernel both use
+
+
+@given(split_class_data())
+def test_k_class_calibration_is_top_label(case):
+    from logloss_ref import softmax
+
+    y, z, w, _, labels = case
+    P = softmax(z)
+    summary = LogLossAccumulator(labels=labels).update(y, P, sample_weight=w).result()
+    confidence = P.max(axis=1)
+    right = np.array(labels)[P.argmax(axis=1)] == y
+    bins = np.searchsorted(np.linspace(0, 1, 11)[1:-1], confidence)
+    expected = [(b, w[bins == b].sum(), np.sum(w * confidence * (bins == b)) / w[bins == b].sum(),
+                 np.sum(w * right * (bins == b)) / w[bins == b].sum()) for b in np.unique(bins)]
+    assert [round(c.low * 10) for c in summary.calibration] == [b for b, *_ in expected]
+    np.testing.assert_allclose([(c.weight, c.mean_predicted, c.observed) for c in summary.calibration],
+                               [e[1:] for e in expected], rtol=1e-12)
+
+
+@settings(deadline=None, max_examples=40)
+@given(st.integers(2, 400), st.integers(1, 7), st.booleans(), st.integers(0, 2**32 - 1))
+def test_each_segment_equals_its_own_accumulator_and_the_total_equals_the_whole(n, n_segments, weighted, seed):
+    from logloss_ref import SegmentedLogLossAccumulator
+
+    rng = np.random.default_rng(seed)
+    y, p = rng.integers(0, 2, n), rng.uniform(size=n)
+    w = rng.uniform(0.1, 3, n) if weighted else None
+    segment = np.array(["DE", "FR", "IT", "US", "ES", "NL", "PL"])[rng.integers(0, n_segments, n)]
+    cut = int(rng.integers(1, n))
+    first = SegmentedLogLossAccumulator().update(segment[:cut], y[:cut], p[:cut], sample_weight=None if w is None else w[:cut])
+    second = SegmentedLogLossAccumulator().update(segment[cut:], y[cut:], p[cut:], sample_weight=None if w is None else w[cut:])
+    merged = second.merge(first)
+    assert sorted(merged.segments) == sorted(set(segment.tolist()))
+    for name, summary in merged.result().items():
+        mask = segment == name
+        alone = LogLossAccumulator().update(y[mask], p[mask], sample_weight=None if w is None else w[mask]).result()
+        assert summary == alone
+    whole = LogLossAccumulator().update(y, p, sample_weight=w).result()
+    assert merged.total().result() == whole
+    restored = SegmentedLogLossAccumulator.from_state(merged.to_state())
+    assert restored.result() == merged.result()
+
+
+def test_segments_of_numbers_and_bad_segments():
+    from logloss_ref import SegmentedLogLossAccumulator
+
+    by_device = SegmentedLogLossAccumulator().update([3, 1, 3], [1, 0, 0], [0.9, 0.2, 0.4])
+    assert by_device.segments == [1, 3] and by_device[3].n_samples == 2
+    with pytest.raises(ValueError, match="segments has 2 entries but there are 3 samples"):
+        by_device.update([1, 3], [1, 0, 0], [0.9, 0.2, 0.4])
+    with pytest.raises(TypeError, match="fill missing segments"):
+        by_device.update(np.array(["FR", None, "DE"], dtype=object), [1, 0, 0], [0.9, 0.2, 0.4])
+    with pytest.raises(ValueError, match="cannot merge accumulators of different classes"):
+        by_device.merge(SegmentedLogLossAccumulator(labels=["a", "b", "c"]).update([1], ["a"], [[0.2, 0.3, 0.5]]))
+    with pytest.raises(TypeError, match="SegmentedLogLossAccumulator"):
+        by_device.merge(LogLossAccumulator())

@@ -1,4 +1,4 @@
-// The two loss curves, live: move p(jacket) and read each class's cost and its gradient.
+// The two loss curves, live: move p(jacket) and read each class's cost and its slope with respect to the score z.
 // Every number shown is looked up in the data the build computed with logloss_ref.
 (() => {
   const fig = window.interactiveFigure, found = fig.figure('loss-curves');
@@ -15,7 +15,7 @@
       <output class="interactive-p"></output></label>
     <svg viewBox="0 0 ${W} ${H}" role="img" aria-label="The two loss curves with the chosen probability marked on each"></svg>
     <div class="interactive-values" aria-live="polite"><table>
-      <thead><tr><th>bought</th><th>cost</th><th>gradient p − y</th></tr></thead>
+      <thead><tr><th>bought</th><th>cost</th><th>slope in the score z: p − y</th></tr></thead>
       <tbody>
         <tr data-label="1"><td>a jacket (y = 1): −log p</td><td class="loss"></td><td class="gradient"></td></tr>
         <tr data-label="0"><td>a cardigan (y = 0): −log(1 − p)</td><td class="loss"></td><td class="gradient"></td></tr>
