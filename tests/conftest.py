@@ -72,9 +72,10 @@ def pytest_collection_modifyitems(config, items):
         return
     # The modules that need the built site last (xdist hands out whole modules in this order): the
     # first worker to reach one builds the site while the other still runs the library's tests,
-    # instead of both waiting for the build.
+    # instead of both waiting for the build. Among them test_serve.py first: its one test is the
+    # longest of the suite, and begun last it would leave the other worker idle at the end.
     site_modules = {item.path for item in items if needs_site(item)}
-    items.sort(key=lambda item: item.path in site_modules)
+    items.sort(key=lambda item: (item.path in site_modules, item.path.name != "test_serve.py"))
 
 
 def pytest_sessionfinish(session, exitstatus):
