@@ -15,7 +15,6 @@ import math
 
 import numpy as np
 
-from . import _kernels as K
 from ._validation import (
     _first_bad,
     check_classes,

@@ -19,7 +19,7 @@ except ModuleNotFoundError as missing:  # an extra: numpy is the library's only 
     ) from missing
 
 from .comparison import compare_log_loss
-from .costs import cost_curve, linear_predictor
+from .costs import cost_curve
 from .data import (
     PRODUCTS,
     CaseStudyTable,

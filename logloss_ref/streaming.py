@@ -11,7 +11,6 @@ give the same bits. Both write their state to plain data (``to_state``) and read
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
