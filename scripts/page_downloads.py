@@ -253,7 +253,10 @@ def _printed(example: Example) -> str:
     start = offset(expression.lineno, expression.col_offset)
     end = offset(expression.end_lineno, expression.end_col_offset)
     source = example.source
-    return f"{source[:start]}print({source[start:end]}){source[end:]}"
+    printed = source[start:end]
+    if isinstance(expression, ast.Tuple) and not printed.startswith("("):
+        printed = f"({printed})"  # the prompt shows `(a, b)`; `print(a, b)` would show `a b`
+    return f"{source[:start]}print({printed}){source[end:]}"
 
 
 __all__ = ["Code", "Example", "Figure", "Prose", "download_path", "notebook", "page_parts", "page_title", "script"]

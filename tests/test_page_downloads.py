@@ -9,6 +9,11 @@ taken from the built site and run:
 - the script as ``python`` would run it, without a display (``MPLBACKEND=Agg``), in a process of
   its own.
 
+The scale page's two files are checked but not run (``NOT_RUN``): its code starts a Spark JVM and a
+Dask cluster, about 20 s each time on two cores, and it runs already as the page's examples. Its
+notebook's cells and its script's statements must be exactly the page's examples, in order, and
+the script's ``#>`` lines exactly what the page shows.
+
 A kernel takes 1.6 s to start here, so each test worker starts one and clears its namespace
 (``%reset -f``) before each notebook, as the page tests share one interpreter per worker. The
 scripts run from scratch, so a page that leans on another page's names fails there; each runs in
@@ -21,6 +26,7 @@ tests/pycon_pages.py), not with the generator's, so the two are compared indepen
 
 from __future__ import annotations
 
+import ast
 import copy
 import os
 import re
@@ -120,10 +126,10 @@ def execute(book, kernel, folder: Path):
     return book
 
 
-# Pages whose notebook is checked (cells, saved outputs, figures) but not run: the same code runs
-# as the page's examples (Sybil) and as its script below. The scale page's recipes start a Spark
-# JVM and a Dask cluster, about 25 s each time on two cores.
-NOTEBOOK_NOT_RUN = {"at-scale.md"}
+# Pages whose notebook and script are checked (cells, statements, saved outputs) but not run: the
+# same code runs as the page's examples (Sybil). The scale page's recipes start a Spark JVM and a
+# Dask cluster, about 20 s each time on two cores.
+NOT_RUN = {"at-scale.md"}
 
 
 @pytest.mark.parametrize("md", PAGES_WITH_EXAMPLES)
@@ -145,7 +151,7 @@ def test_the_notebook_holds_the_page_and_prints_what_it_shows(md, built_site, ke
     assert len(figures) == len(FIGURE_REF.findall(page))
     assert all("image/svg+xml" in cell.outputs[0].data for cell in figures)
 
-    if md in NOTEBOOK_NOT_RUN:
+    if md in NOT_RUN:
         return
     ran = execute(book, kernel, tmp_path)
     assert not check_outputs(pair_cells_with_examples(ran, page_examples(md)))
@@ -169,11 +175,44 @@ def test_the_script_runs_and_saves_the_figures_beside_itself(md, built_site, tmp
     script.write_bytes(download(built_site, md, "py").read_bytes())
     first_lines = script.read_text(encoding="utf-8").splitlines()[:2]
     assert "Generated from the page" in first_lines[0] and f"`{install_command(md)}`" in first_lines[1]
+    if md in NOT_RUN:
+        assert not FIGURE_REF.search((DOCS / md).read_text(encoding="utf-8")), "a page with figures is run"
+        assert_script_is_the_examples(script.read_text(encoding="utf-8"), page_examples(md))
+        return
     done = fresh_python.run(script, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr, done.stderr
     figures = len(FIGURE_REF.findall((DOCS / md).read_text(encoding="utf-8")))
     assert len(list(tmp_path.glob("*.png"))) == figures
+
+
+def assert_script_is_the_examples(script: str, examples) -> None:
+    """The script's statements are the examples' (an expression whose value the page shows is
+    printed), compared as Python's parser reads them; its ``#>`` lines are the outputs shown."""
+    expected = []
+    for example in examples:
+        statements = ast.parse(example.source).body
+        last = statements[-1]
+        if example.want and isinstance(last, ast.Expr) and not (isinstance(last.value, ast.Call) and getattr(last.value.func, "id", "") == "print"):
+            statements[-1] = ast.Expr(ast.Call(ast.Name("print", ast.Load()), [statements[-1].value], []))
+        expected += [ast.dump(statement) for statement in statements]
+    found = [ast.dump(statement) for statement in ast.parse(script).body]
+    assert found == expected, next(f"statement {i}: the script has {a}, the page {b}"
+                                   for i, (a, b) in enumerate(zip(found + [None], expected + [None])) if a != b)
+    shown_lines = [line.removeprefix("#>").removeprefix(" ") for line in script.splitlines() if line.startswith("#>")]
+    assert shown_lines == "".join(example.want for example in examples).splitlines()
+
+
+def test_a_statement_missing_from_an_unrun_script_fails_the_check(built_site):
+    script = download(built_site, "at-scale.md", "py").read_text(encoding="utf-8")
+    examples = page_examples("at-scale.md")
+    assert_script_is_the_examples(script, examples)
+    line = "spark.sparkContext.setLogLevel(\"ERROR\")\n"
+    assert script.count(line) == 1
+    with pytest.raises(AssertionError, match="statement"):
+        assert_script_is_the_examples(script.replace(line, ""), examples)
+    with pytest.raises(AssertionError):
+        assert_script_is_the_examples(script.replace("#> True", "#> False", 1), examples)
 
 
 def test_every_page_with_examples_links_to_both_files(built_site):
