@@ -17,6 +17,7 @@ import pytest
 
 from logloss_ref import brier_score, case_study_table, d2_log_loss, log_loss, log_loss_from_logits
 from logloss_ref.cli import main
+from command_line import run_cli
 
 
 def write_csv(path, y, scores, weights=None, score_name="p"):
@@ -75,6 +76,10 @@ def test_stdin_and_the_console_script(tmp_path):
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["log_loss"] == pytest.approx(log_loss([1, 0], [0.9, 0.2]))
         assert done.stderr == ""  # no progress bar when stderr is not a terminal
+    # Bad input through a real process: one line on stderr, exit status 2, no traceback.
+    done = subprocess.run([*command, "score", "-", "--label", "label", "--prob", "p"], input="label,p\n1,0.5\n0,-0.5\n",
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr == "logloss-ref: error: <stdin>: row 3, column 'p': value -0.5 is not a probability in [0, 1]\n", done.stderr
 
 
 def test_progress_goes_to_stderr_only_on_a_terminal(tmp_path):
@@ -108,8 +113,7 @@ def test_progress_goes_to_stderr_only_on_a_terminal(tmp_path):
 def test_bad_input_is_one_line_and_exit_status_2(tmp_path, content, words):
     path = tmp_path / "bad.csv"
     path.write_text(content)
-    done = subprocess.run([sys.executable, "-m", "logloss_ref", "score", str(path), "--label", "label", "--prob", "p"],
-                          capture_output=True, text=True)
+    done = run_cli("score", path, "--label", "label", "--prob", "p")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert str(path) in done.stderr
@@ -206,7 +210,6 @@ def test_score_k_columns_matches_the_library(tmp_path, capsys, kind):
 def test_k_class_bad_input_is_one_line(tmp_path, content, extra, words):
     path = tmp_path / "bad.csv"
     path.write_text(content)
-    done = subprocess.run([sys.executable, "-m", "logloss_ref", "score", str(path), "--label", "label",
-                           "--prob", "a", "--prob", "b", "--prob", "c", *extra], capture_output=True, text=True)
+    done = run_cli("score", path, "--label", "label", "--prob", "a", "--prob", "b", "--prob", "c", *extra)
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert re.search(words, done.stderr), done.stderr

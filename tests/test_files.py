@@ -27,6 +27,7 @@ from logloss_ref import (
     normalized_entropy,
 )
 from logloss_ref.cli import main
+from command_line import run_cli
 
 Y = [1, 0, 1, 1, 0, 0, 1, 0]
 P = [0.9, 0.2, 0.65, 0.4, 0.1, 0.55, 0.8, 0.3]
@@ -209,10 +210,6 @@ def test_segments_by_two_columns_and_the_text_table(tmp_path, capsys):
 
 
 # --- bad input --------------------------------------------------------------------------------
-
-def run_cli(*argv) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "logloss_ref", *map(str, argv)], capture_output=True, text=True)
-
 
 def assert_one_line_error(done, path, words):
     assert done.returncode == 2, done.stdout
