@@ -57,8 +57,8 @@ def needs_site(item) -> bool:
 
 
 # Left to `make test` too, though they need no site: the scale page's examples (they start a Spark
-# JVM and a Dask cluster) and the demonstrations that a planted sign error fails a derivation.
-FULL_SUITE_ONLY_ITEMS = ("docs/at-scale.md::", "tests/test_derivations.py::test_a_sign_flipped")
+# JVM and a Dask cluster).
+FULL_SUITE_ONLY_ITEMS = ("docs/at-scale.md::",)
 
 
 def left_to_full_suite(item) -> bool:
