@@ -5,6 +5,9 @@ UV := .uv/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 GROUPS := --extra cli --extra plots --group docs --group test
+# PySpark comes only as a 456 MB source archive of jars, which setuptools would deflate again into
+# the wheel it builds: stored uncompressed, a fresh install takes 11 s less (33 s -> 22 s here).
+BUILD_SETTINGS := --config-settings-package 'pyspark:--build-option=--compression=stored'
 PYTHONS := 3.11 3.12 3.13
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The browser the tests drive; the Pages workflow points it at the runner's Chrome.
@@ -21,14 +24,15 @@ export SPARK_LOCAL_IP := 127.0.0.1
 
 .PHONY: setup browser java serve test test-fast test-pythons test-peers build lock bench lighthouse clean
 
-# uv itself, pinned, in a venv of its own so that syncing .venv never touches it.
+# uv itself, pinned, in a venv of its own so that syncing .venv never touches it; the system's pip
+# installs it there (a venv without a pip of its own is made 5 s faster).
 $(UV):
-	python3 -m venv .uv
-	.uv/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	python3 -m venv --without-pip .uv
+	python3 -m pip --python .uv/bin/python install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # --locked: fail, rather than re-resolve, when pyproject.toml and uv.lock disagree (`make lock`).
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --python python3 $(GROUPS)
+	$(UV) sync --locked --python python3 $(GROUPS) $(BUILD_SETTINGS)
 	touch $@
 
 # KaTeX only; Lighthouse (a dev dependency) is installed by `make lighthouse`.
@@ -65,7 +69,7 @@ test-pythons: $(UV) node_modules/.installed browser java
 	set -e; for v in $(PYTHONS); do \
 	  interpreter=$$(command -v pyenv >/dev/null && pyenv prefix $$v 2>/dev/null)/bin/python; \
 	  [ -x "$$interpreter" ] || interpreter=python$$v; \
-	  UV_PROJECT_ENVIRONMENT=.venv-$$v $(UV) sync --locked --python "$$interpreter" $(GROUPS); \
+	  UV_PROJECT_ENVIRONMENT=.venv-$$v $(UV) sync --locked --python "$$interpreter" $(GROUPS) $(BUILD_SETTINGS); \
 	  echo "== Python $$v"; .venv-$$v/bin/python -m pytest -q -n auto; \
 	done
 
@@ -90,7 +94,7 @@ lock: | $(UV)
 	$(UV) lock --upgrade --python python3
 
 bench: setup
-	$(UV) sync --locked --inexact --python python3 $(GROUPS) --group bench  # adds pandas
+	$(UV) sync --locked --inexact --python python3 $(GROUPS) $(BUILD_SETTINGS) --group bench  # adds pandas
 	$(PY) scripts/bench_losses.py
 	$(PY) scripts/bench_cli.py
 	$(PY) scripts/bench_build.py
