@@ -105,30 +105,39 @@ def page_url(site_url: str, md: str) -> str:
     return site_url if stem == "index" else f"{site_url}{stem}/"
 
 
+# Each visible image scrolled into view in turn, as a reader would, so that a lazy one loads,
+# and waited for there (scrolling on may leave it unloaded); up to 10 s each, after which the
+# callers' checks find it broken. One round trip to the browser, not several per image.
+LOAD_FULLY_JS = """async () => {
+  for (const img of [...document.images].filter(i => i.offsetParent !== null)) {
+    img.scrollIntoView({block: 'center'});
+    if (!img.complete) {
+      await Promise.race([new Promise(done => { img.onload = img.onerror = done; }),
+                          new Promise(done => setTimeout(done, 10000))]);
+    }
+  }
+  await document.fonts.ready;
+  window.scrollTo(0, 0);
+}"""
+
+
 def load_fully(page):
-    """Scroll each visible image into view, as a reader would, so lazy ones load; wait for all."""
-    for image in page.locator("img:visible").all():
-        image.scroll_into_view_if_needed()
-        # A lazy image starts loading once it is in view; wait for it there, or scrolling on
-        # may leave it unloaded.
-        image.evaluate("img => img.complete || new Promise(done => { img.onload = img.onerror = done; })")
+    """Wait for the page, each of its visible images (lazy ones brought into view) and its fonts."""
     # Not "networkidle": it waits half a second of silence every time, most of these tests' time.
     page.wait_for_load_state("load")
-    page.evaluate("document.fonts.ready.then(() => true)")
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_function(
-        "[...document.images].filter(i => i.offsetParent !== null).every(i => i.complete)", timeout=10_000
-    )
+    page.evaluate(LOAD_FULLY_JS)
 
 
 def set_palette(page, scheme: str):
     """Click Material's palette toggle until the wanted scheme ('default' or 'slate') is on."""
+    current = "document.body.getAttribute('data-md-color-scheme')"
     for _ in range(2):
-        if page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme:
+        if page.evaluate(current) == scheme:
             return
+        before = page.evaluate(current)
         page.locator("form[data-md-component=palette] label:visible").first.click()
-        page.wait_for_timeout(100)
-    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
+        page.wait_for_function(f"{current} !== {before!r}")
+    assert page.evaluate(current) == scheme
 
 
 UNSTYLED_SHEETS_JS = """[...document.querySelectorAll('link[rel=stylesheet]')]

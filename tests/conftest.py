@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from browsing import CHROMIUM, serve
+from site_map import BASE_PATH
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +124,32 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"],
     }
+
+
+@pytest.fixture(scope="module")
+def warm_context(browser, browser_context_args):
+    """One browser context per test module, so that its HTTP cache is warm after the first page."""
+    context = browser.new_context(**browser_context_args)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(warm_context, site_url):
+    """A new tab for each test, in the module's context (replaces pytest-playwright's ``page``).
+
+    A new context per test made every page load a cold one, with every script, stylesheet and
+    font fetched and compiled again: 0.7-1.2 s instead of 0.2-0.3 s. What a tab could leave
+    behind for the next test is the palette Material keeps in the site's localStorage; it is
+    cleared after each test. Tests of a first visit or of another device make their own context.
+    """
+    tab = warm_context.new_page()
+    yield tab
+    origin = site_url.split(BASE_PATH)[0]
+    cdp = warm_context.new_cdp_session(tab)
+    cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "local_storage"})
+    cdp.detach()
+    tab.close()
 
 
 @pytest.fixture(scope="session")

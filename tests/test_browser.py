@@ -3,7 +3,8 @@
 The site is served from 127.0.0.1 on a free port under its project path (/logloss_ref/), the way
 GitHub Pages hosts it: a missing path gets 404.html with status 404 (tests/browsing.py). Every
 request to any other host is recorded and aborted, and every failed request is an error. A
-screenshot of each page in each palette goes to test-artifacts/screenshots/.
+screenshot of each page's first screen (light palette; the palette test shows the dark one)
+goes to test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from PIL import Image
 from site_map import BASE_PATH, nav_pages
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOT_MAX_HEIGHT = 8000
 
 
 @pytest.mark.parametrize("md", nav_pages())
@@ -46,18 +45,17 @@ def test_page_loads_cleanly_offline(page, site_url, md):
             break
         page.wait_for_timeout(100)
     assert index in watch.loaded, f"no search index on {md}"
+    # The first screen in the light palette: a whole page (the API page is ~30,000 px tall) took
+    # most of this test's time, for pictures nobody reads. JPEG: faster to encode than PNG.
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = md.removesuffix(".md")
-    for scheme in ("default", "slate"):
-        set_palette(page, scheme)
-        load_fully(page)
-        # The whole page, down to SCREENSHOT_MAX_HEIGHT: the API page is ~30,000 px tall and
-        # capturing all of it twice took most of this test's time, for pictures nobody reads.
-        # JPEG: a third faster to encode than PNG at these sizes, and the text stays legible.
-        height = min(page.evaluate("document.documentElement.scrollHeight"), SCREENSHOT_MAX_HEIGHT)
-        width = page.viewport_size["width"]
-        page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}.jpeg", type="jpeg", quality=85, full_page=True,
-                        clip={"x": 0, "y": 0, "width": width, "height": height})
+    page.screenshot(path=SCREENSHOTS / f"{md.removesuffix('.md')}-default.jpeg", type="jpeg", quality=85)
+    # The dark palette: its figures load too (test_palette_toggle_... shows them and takes its picture).
+    set_palette(page, "slate")
+    load_fully(page)
+    broken = page.evaluate(
+        "[...document.images].filter(i => i.offsetParent !== null && i.naturalWidth === 0).map(i => i.src)"
+    )
+    assert not broken, f"images that did not load in the dark palette: {broken}"
     watch.assert_clean(md)
 
 
@@ -140,6 +138,8 @@ def test_palette_toggle_swaps_figures_and_both_are_readable(page, site_url):
         assert visible.is_visible() and not page.locator(f"article img[src*='figures/{hidden}']").is_visible()
         assert visible.evaluate("img => img.naturalWidth") > 0
         shares[scheme] = readable_ink_share(visible.screenshot())
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"palette-{scheme}.jpeg", type="jpeg", quality=85)  # the first screen
         background = page.evaluate("getComputedStyle(document.querySelector('.md-main')).backgroundColor")
         assert background, scheme
     # Text, ticks and lines must stand out (>= 4.5:1) from the page in both palettes.
