@@ -44,9 +44,14 @@ SOURCES = ("logloss_ref/**/*.py", "scripts/prebuild.py", "scripts/interactive_da
            "scripts/derivations.py")
 # The packages whose versions can change the outputs' bytes (matplotlib's SVG writer, scikit-learn's column).
 PACKAGES = ("numpy", "matplotlib", "scikit-learn", "mpmath", "sympy")
-# The columns of the "Other libraries" tables that do not depend on the library (other_libraries_table.py):
-# kept apart, so that a library edit does not import scikit-learn again (it takes longer than the tables).
-REFERENCE_SOURCES, REFERENCE_PACKAGES = ("scripts/other_libraries_table.py",), ("scikit-learn", "mpmath")
+# Outputs that do not depend on the library, cached apart (each a JSON file under its own folder),
+# so that a library edit does not compute them again: the reference columns of the "Other
+# libraries" tables (importing scikit-learn takes longer than the tables) and the derivations'
+# display maths (importing SymPy takes about 2 s). Each: (sources, packages) of its own key.
+APART = {
+    "reference": (("scripts/other_libraries_table.py",), ("scikit-learn", "mpmath")),
+    "derivations": (("scripts/derivations.py",), ("sympy",)),
+}
 UNFINISHED = "unfinished-"  # the name's start of a cache entry being written
 KEEP = 3  # cache entries kept: the newest, so that undoing an edit under `make serve` finds its outputs
 SVG_SIZE = re.compile(rb'<svg[^>]*?width="(?P<w>[\d.]+)pt" height="(?P<h>[\d.]+)pt"')
@@ -113,22 +118,24 @@ def prebuilt(cache: Path | None = None) -> Prebuilt:
     """The outputs for the library as it is on disk now: from the cache, else computed into it first."""
     entries = (cache or cache_root()) / "prebuild"
     folder = entries / source_key()
-    reference = entries / "reference" / f"{source_key(REFERENCE_SOURCES, REFERENCE_PACKAGES)}.json"
+    apart = {name: entries / name / f"{source_key(*key)}.json" for name, key in APART.items()}
     if not (folder / MANIFEST).is_file():
-        run_into(folder, reference)
-    for used in (folder, reference):
+        run_into(folder, apart)
+    for used in (folder, *apart.values()):
         if used.exists():
             os.utime(used)  # the most recently used entries are the last ones pruned
     prune(entries)
-    prune(reference.parent)
+    for path in apart.values():
+        prune(path.parent)
     return Prebuilt.load(folder)
 
 
-def run_into(folder: Path, reference: Path) -> None:
+def run_into(folder: Path, apart: dict[str, Path]) -> None:
     """Run this script in a child process, writing to a scratch folder that becomes ``folder`` when complete."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=UNFINISHED, dir=folder.parent))
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), str(scratch), "--reference", str(reference)],
+    options = [word for name, path in apart.items() for word in (f"--{name}", str(path))]
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), str(scratch), *options],
                           cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -141,7 +148,7 @@ def run_into(folder: Path, reference: Path) -> None:
 
 def prune(folder: Path) -> None:
     """Keep the KEEP most recently used entries of ``folder``, and unfinished ones younger than an hour (a run in progress)."""
-    entries = [path for path in folder.iterdir() if path.name != "reference"]
+    entries = [path for path in folder.iterdir() if path.name not in APART]
     unfinished = [path for path in entries if path.name.startswith(UNFINISHED)]
     finished = sorted((path for path in entries if path not in unfinished), key=lambda path: path.stat().st_mtime)
     for path in finished[:-KEEP] + [path for path in unfinished if time.time() - path.stat().st_mtime > 3600]:
@@ -183,28 +190,30 @@ def run_job(job: tuple) -> object:
     return reference_values()
 
 
-def compute(reference: Path | None = None) -> tuple[dict, dict[str, bytes]]:
-    """(the manifest, the SVG files by path). The reference values are read from ``reference`` if it
-    exists, else computed and written there; the figures are drawn on every core."""
+def compute(reference: Path | None = None, derivations: Path | None = None) -> tuple[dict, dict[str, bytes]]:
+    """(the manifest, the SVG files by path). The reference values and the derivations' maths are
+    read from ``reference`` and ``derivations`` if they exist, else computed and written there;
+    the figures are drawn on every core."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     import logloss_ref
     from interactive_data import FIGURES as INTERACTIVE
     from logloss_ref.plots import FIGURES
-    from derivations import DERIVATIONS, to_markdown
     from other_libraries_table import tables
 
-    known = json.loads(reference.read_text(encoding="utf-8")) if reference and reference.is_file() else None
+    known = read_json(reference)
     figure_jobs = [("figure", stem, theme) for stem in FIGURES for theme in THEME_SUFFIX]
     # The reference values first, if needed: the longest job. The workers are forked from this
     # process, so the library and matplotlib are imported once.
     jobs = ([("reference",)] if known is None else []) + figure_jobs
     if "fork" in multiprocessing.get_all_start_methods():
         with ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(run_job, jobs))
+            pending = pool.map(run_job, jobs)
+            maths = derivation_maths(derivations)  # meanwhile, here
+            results = list(pending)
     else:
-        results = [run_job(job) for job in jobs]
+        results, maths = [run_job(job) for job in jobs], derivation_maths(derivations)
     if known is None:
         known = results.pop(0)
         if reference:
@@ -217,9 +226,26 @@ def compute(reference: Path | None = None) -> tuple[dict, dict[str, bytes]]:
                     for stem, draw in FIGURES.items()},
         "interactive": {name: make() for name, make in INTERACTIVE.items()},
         "tables": tables(known),
-        "derivations": {name: to_markdown(name) for name in DERIVATIONS},
+        "derivations": maths,
     }
     return manifest, drawn
+
+
+def read_json(path: Path | None):
+    """The cached JSON at ``path``, or None when there is none."""
+    return json.loads(path.read_text(encoding="utf-8")) if path and path.is_file() else None
+
+
+def derivation_maths(cached: Path | None) -> dict[str, str]:
+    """Each derivation of scripts/derivations.py as display maths: read from ``cached``, else rendered and written there."""
+    maths = read_json(cached)
+    if maths is None:
+        from derivations import DERIVATIONS, to_markdown
+
+        maths = {name: to_markdown(name) for name in DERIVATIONS}
+        if cached:
+            write_whole(cached, json.dumps(maths).encode())
+    return maths
 
 
 def write_whole(path: Path, content: bytes) -> None:
@@ -241,11 +267,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path, help="folder to write the figures and prebuilt.json to")
     parser.add_argument("--reference", type=Path, help="JSON file of the tables' reference values: read if it exists, else written")
+    parser.add_argument("--derivations", type=Path, help="JSON file of the derivations' maths: read if it exists, else written")
     args = parser.parse_args()
     # The library of this checkout, even where another copy is installed (a worktree, a copy of the tree).
     sys.path[:0] = [str(ROOT), str(SCRIPTS)]
     args.outdir.mkdir(parents=True, exist_ok=True)
-    write(args.outdir, *compute(args.reference))
+    write(args.outdir, *compute(args.reference, args.derivations))
 
 
 if __name__ == "__main__":
