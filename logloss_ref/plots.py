@@ -355,11 +355,11 @@ def fig_paired_intervals(customers: Customers | None = None) -> Figure:
     data = customers if customers is not None else make_customers(2_000_000, seed=1)
     sizes = [n for n in (200, 2_000, 20_000, 200_000, 2_000_000) if n <= len(data.y)]
     scores_a, scores_b = rival_scores(data)
+    results = {n: compare_log_loss(data.y[:n], logits_a=scores_a[:n], logits_b=scores_b[:n]) for n in sizes}
     fig, ax = _figure(height=4.0)
     for shift, color, marker, paired, name in ((0.96, "C1", "s", False, "separate scores: √(SE(A)² + SE(B)²)"),
                                                (1.04, "C0", "o", True, "paired differences")):
-        for n in sizes:
-            result = compare_log_loss(data.y[:n], logits_a=scores_a[:n], logits_b=scores_b[:n])
+        for n, result in results.items():
             half = result.interval[1] - result.difference  # z · SE, paired
             if not paired:
                 half *= result.standard_error_unpaired / result.standard_error
