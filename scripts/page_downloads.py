@@ -254,9 +254,20 @@ def _printed(example: Example) -> str:
     end = offset(expression.end_lineno, expression.end_col_offset)
     source = example.source
     printed = source[start:end]
-    if isinstance(expression, ast.Tuple) and not printed.startswith("("):
+    if isinstance(expression, ast.Tuple) and not _parenthesized(printed):
         printed = f"({printed})"  # the prompt shows `(a, b)`; `print(a, b)` would show `a b`
     return f"{source[:start]}print({printed}){source[end:]}"
+
+
+def _parenthesized(source: str) -> bool:
+    """Whether a tuple's source is wrapped in its own parentheses: ``(a, b)``, not ``(a) * 2, b``."""
+    if not (source.startswith("(") and source.endswith(")")):
+        return False
+    try:
+        inner = ast.parse(source[1:-1], mode="eval").body
+    except SyntaxError:
+        return False
+    return ast.dump(inner) == ast.dump(ast.parse(source, mode="eval").body)
 
 
 __all__ = ["Code", "Example", "Figure", "Prose", "download_path", "notebook", "page_parts", "page_title", "script"]

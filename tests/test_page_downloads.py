@@ -1,18 +1,21 @@
-"""Each page's notebook and script, as the build writes them (scripts/page_downloads.py): they run.
+"""Each page's notebook and script, as the build writes them (scripts/page_downloads.py).
 
 A page with ``pycon`` examples links to two files, its notebook and its script. Here both are
-taken from the built site and run:
+taken from the built site and checked against the page's examples, which the page tests run:
 
-- the notebook with nbclient, in a Python kernel of this venv. Each code cell must hold the
-  page's next examples (so no example is lost), save the output the page shows, and print it
-  again when run, under the rules of the page tests (Sybil's NUMBER, ELLIPSIS and whitespace);
-- the script as ``python`` would run it, without a display (``MPLBACKEND=Agg``), in a process of
-  its own.
+- each code cell of the notebook must hold the page's next examples (so no example is lost) and
+  save the output the page shows; each figure cell, the figure as SVG;
+- the script's statements must be exactly the page's examples, in order, as Python's parser reads
+  them (an expression whose value the page shows is printed), plus one ``savefig`` per figure of
+  the page, and its ``#>`` lines exactly the outputs the page shows.
 
-The scale page's two files are checked but not run (``NOT_RUN``): its code starts a Spark JVM and a
-Dask cluster, about 20 s each time on two cores, and it runs already as the page's examples. Its
-notebook's cells and its script's statements must be exactly the page's examples, in order, and
-the script's ``#>`` lines exactly what the page shows.
+So the files hold what the page tests run. Three pages' files are also run end to end (``RUN``:
+the home page, and two pages with figures and the most examples): the notebook with nbclient in
+a Python kernel of this venv, which must print again what the page shows, under the rules of
+the page tests (Sybil's NUMBER, ELLIPSIS and whitespace), and draw its figures inline; the
+script as ``python`` would run it, without a display (``MPLBACKEND=Agg``), which must save its
+figures beside itself. Running every page's files too repeated what the page tests do, for
+about 20 s of the suite's two cores.
 
 A kernel takes 1.6 s to start here, so each test worker starts one and clears its namespace
 (``%reset -f``) before each notebook, as the page tests share one interpreter per worker. The
@@ -44,6 +47,7 @@ from site_map import DOCS, html_path, parse
 from sybil.evaluators.doctest import OutputChecker
 
 import logloss_ref
+from logloss_ref import plots
 
 PAGES_WITH_EXAMPLES = sorted(p.name for p in DOCS.glob("*.md") if "```pycon" in p.read_text(encoding="utf-8"))
 INLINE_MATHS = re.compile(r"\\\(.+?\\\)", re.S)
@@ -126,14 +130,13 @@ def execute(book, kernel, folder: Path):
     return book
 
 
-# Pages whose notebook and script are checked (cells, statements, saved outputs) but not run: the
-# same code runs as the page's examples (Sybil). The scale page's recipes start a Spark JVM and a
-# Dask cluster, about 20 s each time on two cores.
-NOT_RUN = {"at-scale.md"}
+# The pages whose notebook and script are also run (see the module's docstring). Not the scale
+# page: its recipes start a Spark JVM and a Dask cluster, about 20 s each time on two cores.
+RUN = {"index.md", "training.md", "more-classes.md"}
 
 
 @pytest.mark.parametrize("md", PAGES_WITH_EXAMPLES)
-def test_the_notebook_holds_the_page_and_prints_what_it_shows(md, built_site, kernel, tmp_path):
+def test_the_notebook_holds_the_page_and_prints_what_it_shows(md, built_site, tmp_path, request):
     text = download(built_site, md, "ipynb").read_text(encoding="utf-8")
     book = nbformat.reads(text, as_version=4)
     nbformat.validate(book)  # as JupyterLab will read it
@@ -151,9 +154,9 @@ def test_the_notebook_holds_the_page_and_prints_what_it_shows(md, built_site, ke
     assert len(figures) == len(FIGURE_REF.findall(page))
     assert all("image/svg+xml" in cell.outputs[0].data for cell in figures)
 
-    if md in NOT_RUN:
+    if md not in RUN:
         return
-    ran = execute(book, kernel, tmp_path)
+    ran = execute(book, request.getfixturevalue("kernel"), tmp_path)  # started only when a notebook runs
     assert not check_outputs(pair_cells_with_examples(ran, page_examples(md)))
     for cell in cells_tagged(ran, "page-figure"):  # drawn again, and shown inline
         assert any("image/png" in output.get("data", {}) for output in cell.outputs), cell.source
@@ -170,49 +173,80 @@ def fresh_python():
 
 
 @pytest.mark.parametrize("md", PAGES_WITH_EXAMPLES)
-def test_the_script_runs_and_saves_the_figures_beside_itself(md, built_site, tmp_path, fresh_python):
+def test_the_script_holds_the_page_and_saves_its_figures(md, built_site, tmp_path, request):
     script = tmp_path / download(built_site, md, "py").name
     script.write_bytes(download(built_site, md, "py").read_bytes())
     first_lines = script.read_text(encoding="utf-8").splitlines()[:2]
     assert "Generated from the page" in first_lines[0] and f"`{install_command(md)}`" in first_lines[1]
-    if md in NOT_RUN:
-        assert not FIGURE_REF.search((DOCS / md).read_text(encoding="utf-8")), "a page with figures is run"
-        assert_script_is_the_examples(script.read_text(encoding="utf-8"), page_examples(md))
+    figures = [m["stem"] for m in FIGURE_REF.finditer((DOCS / md).read_text(encoding="utf-8"))]
+    assert_script_is_the_examples(script.read_text(encoding="utf-8"), page_examples(md), figures)
+    if md not in RUN:
         return
-    done = fresh_python.run(script, cwd=tmp_path)
+    done = request.getfixturevalue("fresh_python").run(script, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr, done.stderr
-    figures = len(FIGURE_REF.findall((DOCS / md).read_text(encoding="utf-8")))
-    assert len(list(tmp_path.glob("*.png"))) == figures
+    assert sorted(path.stem for path in tmp_path.glob("*.png")) == sorted(figures)
 
 
-def assert_script_is_the_examples(script: str, examples) -> None:
+# What the generator writes around a page's examples where the page shows a figure.
+SCRIPT_HEADER = ("from pathlib import Path", "HERE = Path(__file__).resolve().parent")
+FIGURE_STATEMENTS = (re.compile(r"from logloss_ref\.plots import (?P<function>\w+)"),
+                     re.compile(r"(?P<function>\w+)\(\)\.savefig\(HERE / '(?P<stem>[\w-]+)\.png'\)"),
+                     re.compile(r"print\('saved', HERE / '(?P<stem>[\w-]+)\.png'\)"))
+
+
+def assert_script_is_the_examples(script: str, examples, figures: list[str]) -> None:
     """The script's statements are the examples' (an expression whose value the page shows is
-    printed), compared as Python's parser reads them; its ``#>`` lines are the outputs shown."""
+    printed), compared as Python's parser reads them, with each of ``figures`` (the page's figure
+    stems, in order) drawn by its library function and saved; its ``#>`` lines are the outputs shown."""
     expected = []
     for example in examples:
         statements = ast.parse(example.source).body
         last = statements[-1]
         if example.want and isinstance(last, ast.Expr) and not (isinstance(last.value, ast.Call) and getattr(last.value.func, "id", "") == "print"):
-            statements[-1] = ast.Expr(ast.Call(ast.Name("print", ast.Load()), [statements[-1].value], []))
+            statements[-1] = ast.Expr(ast.Call(ast.Name("print", ast.Load()), [last.value], []))
         expected += [ast.dump(statement) for statement in statements]
-    found = [ast.dump(statement) for statement in ast.parse(script).body]
+    statements = ast.parse(script).body
+    if figures:
+        assert [ast.unparse(statement) for statement in statements[:2]] == list(SCRIPT_HEADER)
+        statements = statements[2:]
+    found, saved = [], []
+    for statement in statements:
+        shape = next((m for pattern in FIGURE_STATEMENTS if (m := pattern.fullmatch(ast.unparse(statement)))), None)
+        if shape is None:
+            found.append(ast.dump(statement))
+        elif "stem" in shape.groupdict() and "function" in shape.groupdict():
+            assert shape["function"] == plots.FIGURES[shape["stem"]].__name__, ast.unparse(statement)
+            saved.append(shape["stem"])
     assert found == expected, next(f"statement {i}: the script has {a}, the page {b}"
                                    for i, (a, b) in enumerate(zip(found + [None], expected + [None])) if a != b)
+    assert saved == figures, f"the script saves {saved}; the page shows {figures}"
     shown_lines = [line.removeprefix("#>").removeprefix(" ") for line in script.splitlines() if line.startswith("#>")]
     assert shown_lines == "".join(example.want for example in examples).splitlines()
 
 
-def test_a_statement_missing_from_an_unrun_script_fails_the_check(built_site):
+def test_a_statement_missing_from_a_script_fails_the_check(built_site):
     script = download(built_site, "at-scale.md", "py").read_text(encoding="utf-8")
     examples = page_examples("at-scale.md")
-    assert_script_is_the_examples(script, examples)
+    assert_script_is_the_examples(script, examples, [])
     line = "spark.sparkContext.setLogLevel(\"ERROR\")\n"
     assert script.count(line) == 1
     with pytest.raises(AssertionError, match="statement"):
-        assert_script_is_the_examples(script.replace(line, ""), examples)
+        assert_script_is_the_examples(script.replace(line, ""), examples, [])
     with pytest.raises(AssertionError):
-        assert_script_is_the_examples(script.replace("#> True", "#> False", 1), examples)
+        assert_script_is_the_examples(script.replace("#> True", "#> False", 1), examples, [])
+
+
+def test_a_figure_missing_from_a_script_fails_the_check(built_site):
+    script = download(built_site, "sigmoid.md", "py").read_text(encoding="utf-8")
+    examples = page_examples("sigmoid.md")
+    assert_script_is_the_examples(script, examples, ["sigmoid"])
+    saving = 'fig_sigmoid().savefig(HERE / "sigmoid.png")\n'
+    assert script.count(saving) == 1
+    with pytest.raises(AssertionError, match="the script saves"):
+        assert_script_is_the_examples(script.replace(saving, ""), examples, ["sigmoid"])
+    with pytest.raises(AssertionError):
+        assert_script_is_the_examples(script.replace(saving, 'fig_straight_line().savefig(HERE / "sigmoid.png")\n'), examples, ["sigmoid"])
 
 
 def test_every_page_with_examples_links_to_both_files(built_site):
