@@ -18,8 +18,9 @@ export UV_PYTHON_DOWNLOADS := never
 # Trust the machine's certificate store (pip does), e.g. behind a TLS-inspecting proxy.
 export UV_SYSTEM_CERTS := 1
 # PySpark in the tests (the scale page's recipe): a JVM that compiles less (its short jobs finish
-# sooner on two cores), no console progress bar, and no host-name lookup.
-export PYSPARK_SUBMIT_ARGS := --driver-java-options "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" --conf spark.ui.showConsoleProgress=false pyspark-shell
+# sooner on two cores) and does not verify the bytecode of Spark's own jars as it loads them
+# (the session starts in 4.7 s instead of 7.5 s here), no console progress bar, no host-name lookup.
+export PYSPARK_SUBMIT_ARGS := --driver-java-options "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote" --conf spark.ui.showConsoleProgress=false pyspark-shell
 export SPARK_LOCAL_IP := 127.0.0.1
 
 .PHONY: setup browser java serve test test-fast test-pythons test-peers build lock bench lighthouse clean

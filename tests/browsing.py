@@ -66,6 +66,8 @@ def serve(directory: Path):
 class PageWatch:
     """Console errors, failed requests and requests to other hosts, recorded while a page is open."""
 
+    active: list[PageWatch] = []  # the watches not stopped yet, for `stop_all`
+
     def __init__(self, page, site_url: str):
         self.errors: list[str] = []
         self.foreign: list[str] = []
@@ -85,6 +87,7 @@ class PageWatch:
         parts = urlparse(site_url)
         self.elsewhere = re.compile(rf"^(?!{re.escape(f'{parts.scheme}://{parts.netloc}/')})")
         page.route(self.elsewhere, self.abort_foreign)
+        PageWatch.active.append(self)
 
     def abort_foreign(self, route):
         self.foreign.append(route.request.url)
@@ -95,6 +98,13 @@ class PageWatch:
         for event, handler in self.handlers.items():
             self.page.remove_listener(event, handler)
         self.page.unroute(self.elsewhere, self.abort_foreign)
+        PageWatch.active.remove(self)
+
+    @classmethod
+    def stop_all(cls, page):
+        """Stop every watch still on ``page``."""
+        for watch in [watch for watch in cls.active if watch.page is page]:
+            watch.stop()
 
     def assert_clean(self, where: str, *, expected_failures: tuple[str, ...] = ()):
         failed = [url for url in self.failed if url not in expected_failures]

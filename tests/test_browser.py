@@ -24,17 +24,8 @@ from site_map import BASE_PATH, nav_pages
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def tab(warm_context):
-    """One tab for every page in turn: a new tab is a new renderer process, ~0.3 s each."""
-    tab = warm_context.new_page()
-    yield tab
-    tab.close()
-
-
 @pytest.mark.parametrize("md", nav_pages())
-def test_page_loads_cleanly_offline(tab, site_url, md):
-    page = tab
+def test_page_loads_cleanly_offline(page, site_url, md):
     watch = PageWatch(page, site_url)
     response = page.goto(page_url(site_url, md))
     assert response.status == 200
@@ -64,7 +55,6 @@ def test_page_loads_cleanly_offline(tab, site_url, md):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{md.removesuffix('.md')}-default.jpeg", type="jpeg", quality=85)
     watch.assert_clean(md)
-    watch.stop()
 
 
 def test_a_missing_page_two_levels_deep_gets_the_styled_404_page(page, site_url):
