@@ -87,8 +87,9 @@ def test_a_perturbed_function_changes_the_figure_it_feeds(stem, built_site):
     assert (built_site / "figures" / f"{stem}-dark.svg").read_bytes() == mutation.draw_svg(draw, "dark"), stem
     feeds = called | FIGURE_ALSO_DRAWS_FROM.get(stem, set())
     assert feeds, f"{stem} draws from no function of the library"
+    baseline = mutation.plotted(draw)
     unchanged = [name for name in sorted(feeds)
-                 if (stem, name) not in INVISIBLE and not mutation.changes_figure(draw, TARGETS[name], unperturbed)]
+                 if (stem, name) not in INVISIBLE and not mutation.changes_figure(draw, TARGETS[name], baseline)]
     assert not unchanged, f"the {stem} figure does not change when these return 1% more: {unchanged}"
     report(f"figure-{stem}", f"{stem}: changes with each of {sorted(feeds)}")
 
@@ -105,7 +106,7 @@ def test_without_its_page_example_the_mse_twin_survives():
 
 def test_cost_curve_with_its_own_mse_fails_the_figure_check():
     draw, mse, cost_curve = plots.FIGURES["cost-landscape"], TARGETS["mse"], TARGETS["cost_curve"]
-    assert mutation.changes_figure(draw, mse, mutation.draw_svg(draw))
+    assert mutation.changes_figure(draw, mse, mutation.plotted(draw))
     library_cost_curve = cost_curve.original
 
     def cost_curve_with_its_own_mse(x, y_true, slopes, *, b=0.0, cost="log_loss"):
@@ -116,7 +117,7 @@ def test_cost_curve_with_its_own_mse_fails_the_figure_check():
         return np.mean(np.square(1 / (1 + np.exp(-z)) - np.asarray(y_true)), axis=1)
 
     with mutation.replaced(cost_curve, cost_curve_with_its_own_mse):
-        planted = mutation.draw_svg(draw)
+        planted = mutation.plotted(draw)
         assert not mutation.changes_figure(draw, mse, planted)
 
 
@@ -129,6 +130,6 @@ def _sigmoid_figure_from_a_hand_written_formula():
 
 def test_a_figure_drawn_from_a_hand_written_formula_fails_the_figure_check():
     sigmoid = TARGETS["sigmoid"]
-    assert mutation.changes_figure(plots.fig_sigmoid, sigmoid, mutation.draw_svg(plots.fig_sigmoid))
+    assert mutation.changes_figure(plots.fig_sigmoid, sigmoid, mutation.plotted(plots.fig_sigmoid))
     planted = _sigmoid_figure_from_a_hand_written_formula
-    assert not mutation.changes_figure(planted, sigmoid, mutation.draw_svg(planted))
+    assert not mutation.changes_figure(planted, sigmoid, mutation.plotted(planted))
