@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browsing import CHROMIUM, PageWatch, serve
+from browsing import BROWSER_ARGS, CHROMIUM, PageWatch, serve
 from site_map import BASE_PATH
 from hypothesis import settings
 
@@ -117,13 +117,7 @@ def built_site(tmp_path_factory, worker_id, build_cache):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    # Debian's Chromium, not a downloaded one; no background traffic to other hosts.
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"],
-    }
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": BROWSER_ARGS}  # tests/browsing.py
 
 
 @pytest.fixture(scope="module")
