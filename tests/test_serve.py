@@ -106,7 +106,6 @@ def test_serve_shows_page_library_and_config_edits(tree, built_site, build_cache
         assert b"Binary cross-entropy (log loss) of predicted probabilities" in first[1]
         sigmoid_svg = body(site + "figures/sigmoid.svg")
         assert sigmoid_svg.startswith(b"<?xml")
-        time.sleep(1)  # a watcher that saw the files being written would rebuild now
         # MkDocs logs our own redirected request as a WARNING line; anything else is a real warning.
         warnings = [line for line in log if "WARNING" in line and not re.search(r'"GET [^"]*" code 302', line)]
         assert not warnings, warnings
@@ -127,6 +126,11 @@ def test_serve_shows_page_library_and_config_edits(tree, built_site, build_cache
         replace_in(tree / "mkdocs.yml", "copyright: logloss_ref", "copyright: Edited config marker 91c2. logloss_ref")
         wait_until(lambda: b"Edited config marker 91c2." in body(site), "the mkdocs.yml edit")
         assert server.poll() is None, "".join(log)
+        # One build per edit and the first: a watcher that saw the build's own files being written
+        # would have rebuilt in between (the edits were seconds apart).
+        builds = lambda: sum("Documentation built in" in line for line in log)  # noqa: E731
+        wait_until(lambda: builds() >= 4, "the log of the last build")
+        assert builds() == 4, "".join(log)
     finally:
         server.terminate()
         server.wait(timeout=30)
