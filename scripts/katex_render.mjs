@@ -1,21 +1,20 @@
 // Render TeX to HTML + MathML with KaTeX at build time, so pages need no JavaScript for maths.
-// stdin: JSON [{"tex": "...", "display": true|false}, ...]; stdout: JSON ["<span ...>", ...].
-// A formula KaTeX cannot parse is an error: the message goes to stderr and the exit status is 1.
+// One request per line of stdin, JSON [{"tex": "...", "display": true|false}, ...]; one answer per
+// line of stdout, JSON {"rendered": ["<span ...>", ...]}, or {"error": "..."} for a formula KaTeX
+// cannot parse. A build starts this once and sends every page's formulas to it in turn.
 import katex from "katex";
+import readline from "node:readline";
 
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (chunk) => (input += chunk));
-process.stdin.on("end", () => {
-  const formulas = JSON.parse(input);
+const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+lines.on("line", (line) => {
   const rendered = [];
-  for (const { tex, display } of formulas) {
+  for (const { tex, display } of JSON.parse(line)) {
     try {
       rendered.push(katex.renderToString(tex, { displayMode: display, throwOnError: true, strict: "error", output: "htmlAndMathml" }));
     } catch (error) {
-      process.stderr.write(`KaTeX cannot render ${JSON.stringify(tex)}: ${error.message}\n`);
-      process.exit(1);
+      process.stdout.write(JSON.stringify({ error: `KaTeX cannot render ${JSON.stringify(tex)}: ${error.message}` }) + "\n");
+      return;
     }
   }
-  process.stdout.write(JSON.stringify(rendered));
+  process.stdout.write(JSON.stringify({ rendered }) + "\n");
 });

@@ -269,3 +269,18 @@ def test_each_interactive_script_loads_on_its_own_page_only(built_site):
             assert scripts[0] == "figure", page  # the shared module first
             pages_with_figures.add(page.parent.name)
     assert pages_with_figures == {"loss-curves", "why-not-mse", "log-loss"}
+
+
+def test_one_katex_process_renders_page_after_page_and_a_bad_formula_is_an_error(tmp_path):
+    import maths
+
+    good = '<p><span class="arithmatex">\\(\\sigma(z)\\)</span> and <div class="arithmatex">\\[\\frac{1}{2}\\]</div></p>'
+    first = maths.render(good, cache=tmp_path)
+    assert "katex" in first and "arithmatex" not in first and "<math" in first
+    renderer = maths._Renderer.shared()
+    with pytest.raises(maths.MathsError, match="KaTeX cannot render"):
+        maths.render('<span class="arithmatex">\\(\\frac{1}{\\)</span>', cache=tmp_path)
+    # the same process goes on to the next page, whose result is cached like the first's
+    again = maths.render(good.replace("sigma", "ell"), cache=tmp_path)
+    assert maths._Renderer.shared() is renderer and "ℓ" in again
+    assert len(list((tmp_path / "katex").glob("*.json"))) == 2
