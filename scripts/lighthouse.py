@@ -1,12 +1,12 @@
 """Lighthouse scores of the built site (a script, not a test): `make lighthouse`.
 
-Builds the site, serves it on 127.0.0.1, and audits the home page and the log-loss page with
-Lighthouse 12 under Debian's Chromium, on the desktop and the mobile preset, three runs each.
-The local server compresses text with gzip, as the hosting does.
-Prints the median of the four category scores, every audit that lost points, and the bytes a
-reader downloads per page.
+Builds the site, serves it on 127.0.0.1 under its project path (/logloss_ref/) as GitHub Pages
+hosts it, text compressed with gzip, and audits every page of the article's path (the home page
+and the numbered steps of the navigation) with Lighthouse 12 under Debian's Chromium, on the
+mobile and the desktop preset, three runs each. Prints the median of the four category scores,
+every audit that lost points, and the bytes a reader downloads per page.
 
-    python scripts/lighthouse.py [--runs 3] [--pages index.md log-loss.md]
+    python scripts/lighthouse.py [--runs 3] [--presets mobile desktop] [--pages index.md log-loss.md]
 """
 
 from __future__ import annotations
@@ -30,10 +30,28 @@ CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-netwo
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
+BASE_PATH = "/logloss_ref/"  # the project path of site_url in mkdocs.yml
+
+
+def path_pages() -> list[str]:
+    """The home page and the numbered steps, in the navigation's order."""
+    import yaml
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    pages = [next(iter(entry.items())) for entry in config["nav"] if isinstance(entry, dict)]
+    return [page for title, page in pages if isinstance(page, str) and (title == "Home" or title[:1].isdigit())]
+
+
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site as a static host such as GitHub Pages does: text compressed with gzip."""
+    """Serves the site as GitHub Pages serves a project site: under BASE_PATH, text compressed with gzip."""
 
     COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".json", ".xml")
+
+    def translate_path(self, path):
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(BASE_PATH):
+            return str(Path(self.directory) / "no-such-file")  # nothing outside the project path: 404
+        return super().translate_path("/" + path.removeprefix(BASE_PATH))
 
     def do_GET(self):
         path = Path(self.translate_path(self.path))
@@ -72,7 +90,8 @@ def audit(url: str, preset: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--pages", nargs="+", default=["index.md", "log-loss.md"])
+    parser.add_argument("--presets", nargs="+", default=["mobile", "desktop"], choices=["mobile", "desktop"])
+    parser.add_argument("--pages", nargs="+", default=path_pages())
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is not installed: run `npm ci` (or `make lighthouse`).")
@@ -81,10 +100,10 @@ def main() -> None:
         build_site(Path(site))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=site))
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        base = f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
         for md in args.pages:
             url = base if md == "index.md" else base + md.removesuffix(".md") + "/"
-            for preset in ("desktop", "mobile"):
+            for preset in args.presets:
                 reports = [audit(url, preset) for _ in range(args.runs)]
                 medians = {c: statistics.median(r["categories"][c]["score"] * 100 for r in reports) for c in CATEGORIES}
                 weight = reports[0]["audits"]["total-byte-weight"]["numericValue"]
