@@ -148,6 +148,8 @@ def run_into(folder: Path, apart: dict[str, Path]) -> None:
 
 def prune(folder: Path) -> None:
     """Keep the KEEP most recently used entries of ``folder``, and unfinished ones younger than an hour (a run in progress)."""
+    if not folder.is_dir():  # e.g. pruned away by an older version of this step, as one of its entries
+        return
     entries = [path for path in folder.iterdir() if path.name not in APART]
     unfinished = [path for path in entries if path.name.startswith(UNFINISHED)]
     finished = sorted((path for path in entries if path not in unfinished), key=lambda path: path.stat().st_mtime)
