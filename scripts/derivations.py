@@ -185,9 +185,12 @@ def _sample_value(expr: sp.Expr, case: dict) -> complex:
 
 
 def _value_at_a_point(expr: sp.Expr) -> complex:
-    """A concrete expression's value at one fixed point (see `_sample_value`); nan where it has none there."""
+    """A concrete expression's value at one fixed point (see `_sample_value`); nan where it has none
+    there, or where the point would break what a symbol is assumed to be (an integer, a negative)."""
     value = expr.replace(sigma, sigmoid_definition).doit()  # σ must have numbers to evaluate
     atoms = sorted(value.atoms(sp.Symbol, sp.Indexed), key=sp.default_sort_key)
+    if any(atom.is_integer or atom.is_negative or atom.is_nonpositive for atom in atoms):
+        return complex("nan")
     point = {atom: sp.Rational(3 + 7 * n % 17, 23) for n, atom in enumerate(atoms)}
     try:
         return complex(value.xreplace(point).doit().evalf())  # a flip may take a log below 0

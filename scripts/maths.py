@@ -66,15 +66,21 @@ class _Renderer:
     _shared: _Renderer | None = None
 
     def __init__(self) -> None:
-        self.source = RENDERER.read_bytes()
+        self.source = self.identity()
+        # Node's own messages, if it ever fails, go to the build's log.
         self.process = subprocess.Popen(["node", str(RENDERER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True, encoding="utf-8", cwd=ROOT)
+                                        text=True, encoding="utf-8", cwd=ROOT)
+
+    @staticmethod
+    def identity() -> bytes:
+        """What the running renderer's answers depend on: its script and KaTeX's version."""
+        return RENDERER.read_bytes() + _katex_version().encode()
 
     @classmethod
     def shared(cls) -> _Renderer:
-        """The running renderer; a new one if there is none, it stopped, or its script changed."""
+        """The running renderer; a new one if there is none, it stopped, or its script or KaTeX changed."""
         current = cls._shared
-        if current is None or current.process.poll() is not None or current.source != RENDERER.read_bytes():
+        if current is None or current.process.poll() is not None or current.source != cls.identity():
             if current is not None:
                 current.process.kill()
             cls._shared = current = cls()
@@ -85,7 +91,7 @@ class _Renderer:
         self.process.stdin.flush()
         line = self.process.stdout.readline()
         if not line:
-            raise MathsError(f"the KaTeX renderer stopped: {self.process.stderr.read().strip()}")
+            raise MathsError("the KaTeX renderer stopped (its message, if any, is above)")
         return json.loads(line)
 
 

@@ -17,11 +17,11 @@ from site_map import BASE_PATH, ROOT
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # the Makefile exports it
-# Debian's Chromium, not a downloaded one; no background traffic, and no host but this machine
-# can be reached: every other name fails to resolve.
+# Debian's Chromium, not a downloaded one; no background traffic, no proxy, and no host but this
+# machine can be reached by name: every other name fails to resolve.
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1", "--no-proxy-server"]
 
 
 class ProjectPathHandler(http.server.SimpleHTTPRequestHandler):

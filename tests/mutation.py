@@ -324,7 +324,8 @@ def drawing_and_calls(module_files: set[str], draw: Callable) -> tuple[bytes, se
 
 def plotted(draw: Callable, theme: str = "light") -> bytes:
     """What a figure plots, read from its artists without rendering it: every line's, collection's,
-    patch's and image's data and colours, every text with its position, and each axes' limits.
+    patch's and image's data, colours and sizes, every text with its position and colour (and an
+    annotation's target), and each axes' limits.
 
     Rendering to SVG took about 60% of each drawing; a 1% change in anything drawn changes these
     numbers too (the SVG holds them, rounded), so the perturbed drawings are compared here.
@@ -348,12 +349,13 @@ def plotted(draw: Callable, theme: str = "light") -> bytes:
             if isinstance(artist, lines.Line2D):
                 parts += [artist.get_xydata(), artist.get_color()]
             elif isinstance(artist, collections.Collection):
-                parts += [artist.get_offsets(), artist.get_array(), artist.get_facecolor(), artist.get_edgecolor()]
+                parts += [artist.get_offsets(), artist.get_array(), artist.get_facecolor(), artist.get_edgecolor(),
+                          artist.get_linewidths(), getattr(artist, "get_sizes", lambda: None)()]  # markers' sizes
                 parts += [path.vertices for path in artist.get_paths()]
             elif isinstance(artist, patches.Patch):
                 parts += [artist.get_path().vertices, artist.get_patch_transform().get_matrix(), artist.get_facecolor()]
-            elif isinstance(artist, text.Text):
-                parts += [artist.get_text(), artist.get_position()]
+            elif isinstance(artist, text.Text):  # an annotation's arrow points at xy
+                parts += [artist.get_text(), artist.get_position(), artist.get_color(), getattr(artist, "xy", None)]
             elif isinstance(artist, image.AxesImage):
                 parts += [artist.get_array(), artist.get_extent()]
             elif hasattr(artist, "get_xlim"):

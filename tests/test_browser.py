@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from browsing import CONTRAST_JS, SCREENSHOTS, PageWatch, assert_styled, load_fully, page_url, serve, set_palette
+from browsing import CONTRAST_JS, SCREENSHOTS, UNSTYLED_SHEETS_JS, PageWatch, assert_styled, load_fully, page_url, serve, set_palette
 from PIL import Image
 from site_map import BASE_PATH, nav_pages
 
@@ -91,11 +91,16 @@ def test_an_absolute_asset_link_fails_under_the_project_path(page, built_site, t
         watch = PageWatch(page, url)
         page.goto(url)
         page.wait_for_load_state("networkidle")
+        # The root-relative stylesheet, outside the project path, fails and leaves its sheet empty
+        # (the planted foreign stylesheet would fail both checks too, so each defect is named).
+        root_relative = f"{urlparse(url).scheme}://{urlparse(url).netloc}/assets/stylesheets/main"
         with pytest.raises(AssertionError, match="requests that failed"):
             watch.assert_clean("the planted page")
+        assert any(failed.startswith(root_relative) for failed in watch.failed), watch.failed
         assert watch.foreign == ["https://fonts.googleapis.com/css?family=Roboto"]  # recorded, and never sent
         with pytest.raises(AssertionError, match="stylesheets without rules"):
             assert_styled(page, "the planted page")
+        assert any(href.startswith(root_relative) for href in page.evaluate(UNSTYLED_SHEETS_JS))
     finally:
         server.shutdown()
 

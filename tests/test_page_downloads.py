@@ -150,9 +150,12 @@ def test_the_notebook_holds_the_page_and_prints_what_it_shows(md, built_site, tm
     pairs = pair_cells_with_examples(book, page_examples(md))
     for cell, want in pairs:  # saved, so that the notebook reads well unrun
         assert shown(cell.outputs) == want, f"{cell.id} saved {shown(cell.outputs)!r}, the page shows {want!r}"
+    # each figure cell draws the page's figure with its library function, and shows the build's drawing
+    stems = [m["stem"] for m in FIGURE_REF.finditer(page)]
     figures = cells_tagged(book, "page-figure")
-    assert len(figures) == len(FIGURE_REF.findall(page))
-    assert all("image/svg+xml" in cell.outputs[0].data for cell in figures)
+    assert [cell.source for cell in figures] == [f"{figure_statements(stem)[0]}\n{plots.FIGURES[stem].__name__}()" for stem in stems]
+    assert [cell.outputs[0].data["image/svg+xml"] for cell in figures] == [
+        (built_site / "figures" / f"{stem}.svg").read_text(encoding="utf-8") for stem in stems]
 
     if md not in RUN:
         return
@@ -190,15 +193,22 @@ def test_the_script_holds_the_page_and_saves_its_figures(md, built_site, tmp_pat
 
 # What the generator writes around a page's examples where the page shows a figure.
 SCRIPT_HEADER = ("from pathlib import Path", "HERE = Path(__file__).resolve().parent")
-FIGURE_STATEMENTS = (re.compile(r"from logloss_ref\.plots import (?P<function>\w+)"),
-                     re.compile(r"(?P<function>\w+)\(\)\.savefig\(HERE / '(?P<stem>[\w-]+)\.png'\)"),
-                     re.compile(r"print\('saved', HERE / '(?P<stem>[\w-]+)\.png'\)"))
+FIGURE_STATEMENT = re.compile(r"from logloss_ref\.plots import \w+|\w+\(\)\.savefig\(HERE / '[\w-]+\.png'\)"
+                              r"|print\('saved', HERE / '[\w-]+\.png'\)")
+
+
+def figure_statements(stem: str) -> list[str]:
+    """The three statements that save a figure of the page beside the script, as `ast.unparse` writes them."""
+    function = plots.FIGURES[stem].__name__
+    return [f"from logloss_ref.plots import {function}", f"{function}().savefig(HERE / '{stem}.png')",
+            f"print('saved', HERE / '{stem}.png')"]
 
 
 def assert_script_is_the_examples(script: str, examples, figures: list[str]) -> None:
     """The script's statements are the examples' (an expression whose value the page shows is
-    printed), compared as Python's parser reads them, with each of ``figures`` (the page's figure
-    stems, in order) drawn by its library function and saved; its ``#>`` lines are the outputs shown."""
+    printed), compared as Python's parser reads them, and, for each of ``figures`` (the page's
+    figure stems, in order), the figure drawn by its library function and saved; its ``#>``
+    lines are the outputs the page shows."""
     expected = []
     for example in examples:
         statements = ast.parse(example.source).body
@@ -210,17 +220,13 @@ def assert_script_is_the_examples(script: str, examples, figures: list[str]) -> 
     if figures:
         assert [ast.unparse(statement) for statement in statements[:2]] == list(SCRIPT_HEADER)
         statements = statements[2:]
-    found, saved = [], []
+    found, saving = [], []
     for statement in statements:
-        shape = next((m for pattern in FIGURE_STATEMENTS if (m := pattern.fullmatch(ast.unparse(statement)))), None)
-        if shape is None:
-            found.append(ast.dump(statement))
-        elif "stem" in shape.groupdict() and "function" in shape.groupdict():
-            assert shape["function"] == plots.FIGURES[shape["stem"]].__name__, ast.unparse(statement)
-            saved.append(shape["stem"])
+        source = ast.unparse(statement)
+        (saving if FIGURE_STATEMENT.fullmatch(source) else found).append(source if FIGURE_STATEMENT.fullmatch(source) else ast.dump(statement))
     assert found == expected, next(f"statement {i}: the script has {a}, the page {b}"
                                    for i, (a, b) in enumerate(zip(found + [None], expected + [None])) if a != b)
-    assert saved == figures, f"the script saves {saved}; the page shows {figures}"
+    assert saving == [line for stem in figures for line in figure_statements(stem)], f"the script saves figures by {saving}; the page shows {figures}"
     shown_lines = [line.removeprefix("#>").removeprefix(" ") for line in script.splitlines() if line.startswith("#>")]
     assert shown_lines == "".join(example.want for example in examples).splitlines()
 
@@ -245,8 +251,14 @@ def test_a_figure_missing_from_a_script_fails_the_check(built_site):
     assert script.count(saving) == 1
     with pytest.raises(AssertionError, match="the script saves"):
         assert_script_is_the_examples(script.replace(saving, ""), examples, ["sigmoid"])
-    with pytest.raises(AssertionError):
+    with pytest.raises(AssertionError, match="the script saves"):
         assert_script_is_the_examples(script.replace(saving, 'fig_straight_line().savefig(HERE / "sigmoid.png")\n'), examples, ["sigmoid"])
+    importing = "from logloss_ref.plots import fig_sigmoid\n"
+    assert script.count(importing) == 1
+    with pytest.raises(AssertionError, match="the script saves"):
+        assert_script_is_the_examples(script.replace(importing, ""), examples, ["sigmoid"])
+    with pytest.raises(AssertionError, match="the script saves"):
+        assert_script_is_the_examples(script.replace(importing, "from logloss_ref.plots import fig_straight_line\n"), examples, ["sigmoid"])
 
 
 def test_every_page_with_examples_links_to_both_files(built_site):
