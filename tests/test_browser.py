@@ -3,9 +3,8 @@
 The site is served from 127.0.0.1 on a free port under its project path (/logloss_ref/), the way
 GitHub Pages hosts it: a missing path gets 404.html with status 404 (tests/browsing.py). Every
 request to any other host is recorded (Chromium can resolve no other host, so none is sent), and
-every failed request is an error. A
-screenshot of each page's first screen (light palette; the palette test shows the dark one)
-goes to test-artifacts/screenshots/.
+every failed request is an error. A screenshot of each page's first screen (light palette; the
+palette test shows the dark one) goes to test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
