@@ -37,22 +37,22 @@ def figures_shown(markdown: str) -> list[str]:
     return [match["stem"] for match in FIGURE_REF.finditer(markdown)]
 
 
-def with_tables(markdown: str, prebuilt: Prebuilt) -> str:
-    def table(match):
-        if match["name"] not in prebuilt.tables:
-            raise MarkupError(f"no table named {match['name']!r} in scripts/other_libraries_table.py")
-        return prebuilt.tables[match["name"]]
+def _named(markdown: str, marker, outputs: dict[str, str], kind: str, source: str) -> str:
+    """Each ``marker`` replaced by the output it names; an unknown name is an error naming ``source``."""
+    def insert(match):
+        if match["name"] not in outputs:
+            raise MarkupError(f"no {kind} named {match['name']!r} in {source}")
+        return outputs[match["name"]]
 
-    return TABLE.sub(table, markdown)
+    return marker.sub(insert, markdown)
+
+
+def with_tables(markdown: str, prebuilt: Prebuilt) -> str:
+    return _named(markdown, TABLE, prebuilt.tables, "table", "scripts/other_libraries_table.py")
 
 
 def with_derivations(markdown: str, prebuilt: Prebuilt) -> str:
-    def derivation(match):
-        if match["name"] not in prebuilt.derivations:
-            raise MarkupError(f"no derivation named {match['name']!r} in scripts/derivations.py")
-        return prebuilt.derivations[match["name"]]
-
-    return DERIVATION.sub(derivation, markdown)
+    return _named(markdown, DERIVATION, prebuilt.derivations, "derivation", "scripts/derivations.py")
 
 
 def with_figures(markdown: str, prebuilt: Prebuilt) -> str:

@@ -223,7 +223,10 @@ def assert_script_is_the_examples(script: str, examples, figures: list[str]) -> 
     found, saving = [], []
     for statement in statements:
         source = ast.unparse(statement)
-        (saving if FIGURE_STATEMENT.fullmatch(source) else found).append(source if FIGURE_STATEMENT.fullmatch(source) else ast.dump(statement))
+        if FIGURE_STATEMENT.fullmatch(source):
+            saving.append(source)
+        else:
+            found.append(ast.dump(statement))
     assert found == expected, next(f"statement {i}: the script has {a}, the page {b}"
                                    for i, (a, b) in enumerate(zip(found + [None], expected + [None])) if a != b)
     assert saving == [line for stem in figures for line in figure_statements(stem)], f"the script saves figures by {saving}; the page shows {figures}"
