@@ -7,6 +7,7 @@ Sybil cannot: that every decimal a page's prose states is produced by an example
 from __future__ import annotations
 
 import doctest
+import json
 import re
 import subprocess
 import time
@@ -120,6 +121,15 @@ def test_pages_have_descriptions_alt_text_and_rendered_maths(built_site):
         assert 'class="arithmatex"' not in text, f"{md}: maths left unrendered"
         if md != "reference.md":
             assert "\\(" not in re.sub(r"<(pre|code|annotation)\b.*?</\1>", "", text, flags=re.S), md
+
+
+def test_search_indexes_a_formula_by_its_tex_source(built_site):
+    # The hooks render the maths after Material's search plugin has read the page (a third of the
+    # site's tags are KaTeX's): a reader who searches for a formula finds it by its TeX.
+    docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    sigmoid = " ".join(doc["text"] for doc in docs if doc["location"].startswith("sigmoid/"))
+    assert r"\sigma(z) = \frac{1}{1 + e^{-z}}" in sigmoid
+    assert not [doc["location"] for doc in docs if "katex" in doc["text"] or "\u200b" in doc["text"]]
 
 
 def test_headings_start_at_h1_and_never_skip_a_level(built_site):
