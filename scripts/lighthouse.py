@@ -3,8 +3,9 @@
 Builds the site, serves it on 127.0.0.1 under its project path (/logloss_ref/) as GitHub Pages
 hosts it, text compressed with gzip, and audits every page of the article's path (the home page
 and the numbered steps of the navigation) with Lighthouse 12 under Debian's Chromium, on the
-mobile and the desktop preset, three runs each. Prints the median of the four category scores,
-every audit that lost points, and the bytes a reader downloads per page.
+mobile and the desktop preset, three runs each. Prints the median of the four category scores and
+of each metric of the performance score, every audit that lost points, and the bytes a reader
+downloads per page.
 
     python scripts/lighthouse.py [--runs 3] [--presets mobile desktop] [--pages index.md log-loss.md]
 """
@@ -28,6 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --no-first-run --disable-sync"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+# The metrics the performance score is made of (Lighthouse 12), and how each is printed.
+METRICS = {"first-contentful-paint": ("FCP", "{:.0f} ms"), "largest-contentful-paint": ("LCP", "{:.0f} ms"),
+           "total-blocking-time": ("TBT", "{:.0f} ms"), "cumulative-layout-shift": ("CLS", "{:.3f}"),
+           "speed-index": ("SI", "{:.0f} ms")}
 
 
 BASE_PATH = "/logloss_ref/"  # the project path of site_url in mkdocs.yml
@@ -92,12 +97,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--presets", nargs="+", default=["mobile", "desktop"], choices=["mobile", "desktop"])
     parser.add_argument("--pages", nargs="+", default=path_pages())
+    parser.add_argument("--site", type=Path, help="audit this built site instead of building one")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is not installed: run `npm ci` (or `make lighthouse`).")
 
-    with tempfile.TemporaryDirectory() as site:
-        build_site(Path(site))
+    with tempfile.TemporaryDirectory() as scratch:
+        site = args.site or Path(scratch)
+        if not args.site:
+            build_site(site)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=site))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
@@ -109,6 +117,9 @@ def main() -> None:
                 weight = reports[0]["audits"]["total-byte-weight"]["numericValue"]
                 print(f"{md:<14} {preset:<8} " + "  ".join(f"{c} {medians[c]:.0f}" for c in CATEGORIES)
                       + f"  bytes {weight:,.0f}")
+                print("    median " + ", ".join(
+                    f"{label} " + shown.format(statistics.median(r["audits"][metric]["numericValue"] for r in reports))
+                    for metric, (label, shown) in METRICS.items()))
                 kinds = reports[0]["audits"]["resource-summary"]["details"]["items"]
                 print("    downloaded: " + ", ".join(
                     f"{k['label'].lower()} {k['transferSize']:,.0f} B ({k['requestCount']})" for k in kinds if k["requestCount"]))

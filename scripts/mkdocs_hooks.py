@@ -6,8 +6,9 @@ them computes a number of the library.
 - ``on_pre_build``: the pre-build step's outputs for the library as it is on disk now (from its
   cache, or computed in a child process); dates the build by the last commit (the sitemap's
   ``<lastmod>``), so that the same commit builds the same bytes.
-- ``on_files``: the figures, from the pre-build step's folder, and KaTeX's stylesheet and fonts,
-  as generated files (nothing is written to docs/).
+- ``on_files``: the figures, from the pre-build step's folder, and KaTeX's fonts, as generated
+  files (nothing is written to docs/); the site's one stylesheet: Material's, mkdocstrings', KaTeX's
+  and ours in one file.
 - ``on_page_markdown``: the tables, figures and interactive figures a page asks for
   (scripts/page_markup.py); a page with ``pycon`` examples also gets its notebook and script
   (scripts/page_downloads.py) and a "Run this page" line under its title.
@@ -48,6 +49,9 @@ import prebuild
 ROOT = Path(__file__).resolve().parent.parent
 _SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")  # as the caller set it, if at all
 SERVE_POLL_SECONDS = 0.1
+STYLESHEET = "assets/stylesheets/site.css"  # the one stylesheet (overrides/main.html links it)
+THEME_STYLESHEET = re.compile(r"assets/stylesheets/[a-z]+\.[0-9a-f]+\.min\.css")
+CSS_URL = re.compile(r"""url\(\s*(?P<quote>["']?)(?P<target>[^"')]+)(?P=quote)\s*\)""")
 
 
 def last_commit_epoch() -> str | None:
@@ -82,12 +86,48 @@ def on_files(files, config):
             path = prebuild.figure_path(stem, theme)
             files.append(File.generated(config, path, abs_src_path=str(prebuilt.folder / path)))
     # font-display: swap variant; only the woff2 fonts are shipped, so drop the other formats.
-    css = (maths.KATEX_DIST / "katex-swap.min.css").read_text(encoding="utf-8")
-    css = re.sub(r',url\(fonts/[\w-]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css)
-    files.append(File.generated(config, "assets/katex/katex.min.css", content=css))
+    katex = (maths.KATEX_DIST / "katex-swap.min.css").read_text(encoding="utf-8")
+    katex = re.sub(r',url\(fonts/[\w-]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", katex)
     for font in sorted((maths.KATEX_DIST / "fonts").glob("*.woff2")):
         files.append(File.generated(config, f"assets/katex/fonts/{font.name}", abs_src_path=str(font)))
+    files.append(File.generated(config, STYLESHEET, content=one_stylesheet(files, config, katex)))
     return files
+
+
+def one_stylesheet(files, config, katex: str) -> str:
+    """Material's two stylesheets, then those of extra_css in order, as one (overrides/main.html links it).
+
+    Empties extra_css, so that Material's template links none of them. On a phone's connection as
+    Lighthouse simulates it, five stylesheets kept the first paint ~0.3 s later than one.
+    """
+    theme = sorted(file.src_uri for file in files if THEME_STYLESHEET.fullmatch(file.src_uri))
+    if [posixpath.basename(path).split(".")[0] for path in theme] != ["main", "palette"]:
+        raise PluginError(f"Material's stylesheets changed ({theme}): update one_stylesheet in scripts/mkdocs_hooks.py")
+    mkdocstrings = config.plugins["mkdocstrings"]
+    generated = {"assets/katex/katex.min.css": katex,
+                 mkdocstrings.css_filename: mkdocstrings.handlers.get_handler("python").extra_css}
+    parts = []
+    for path in [*theme, *config.extra_css]:
+        if path in generated:
+            text = generated[path]
+        elif (file := files.get_file_from_path(path)) is not None:
+            text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        else:
+            raise PluginError(f"extra_css: {path} is no file of the site")
+        parts.append(f"/* {path} */\n" + rebased(text, posixpath.dirname(path)))
+    config.extra_css.clear()
+    return "\n".join(parts)
+
+
+def rebased(css: str, folder: str) -> str:
+    """``css`` from the site's ``folder``, its relative url()s rewritten for STYLESHEET's folder."""
+    def rebase(match: re.Match) -> str:
+        target = match["target"]
+        if re.match(r"[a-z][a-z0-9+.-]*:|/|#", target):  # data:, another host, root-relative or a fragment
+            return match[0]
+        return f"url({posixpath.relpath(posixpath.join(folder, target), posixpath.dirname(STYLESHEET))})"
+
+    return CSS_URL.sub(rebase, css)
 
 
 def on_page_markdown(markdown, page, config, files):

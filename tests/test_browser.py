@@ -82,7 +82,8 @@ def test_an_absolute_asset_link_fails_under_the_project_path(page, built_site, t
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     index = site / "index.html"
-    planted = re.sub(r'href="assets/stylesheets/main', 'href="/assets/stylesheets/main', index.read_text(encoding="utf-8"))
+    planted, count = re.subn(r'href="assets/stylesheets/site', 'href="/assets/stylesheets/site', index.read_text(encoding="utf-8"))
+    assert count == 1, "the site's stylesheet link is not where this test plants its defect"
     # and a stylesheet from another host, as a theme's web fonts would be
     planted = planted.replace("</head>", '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto"></head>')
     index.write_text(planted, encoding="utf-8")
@@ -93,7 +94,7 @@ def test_an_absolute_asset_link_fails_under_the_project_path(page, built_site, t
         page.wait_for_load_state("networkidle")
         # The root-relative stylesheet, outside the project path, fails and leaves its sheet empty
         # (the planted foreign stylesheet would fail both checks too, so each defect is named).
-        root_relative = f"{urlparse(url).scheme}://{urlparse(url).netloc}/assets/stylesheets/main"
+        root_relative = f"{urlparse(url).scheme}://{urlparse(url).netloc}/assets/stylesheets/site"
         with pytest.raises(AssertionError, match="requests that failed"):
             watch.assert_clean("the planted page")
         assert any(failed.startswith(root_relative) for failed in watch.failed), watch.failed

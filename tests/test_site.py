@@ -123,6 +123,24 @@ def test_pages_have_descriptions_alt_text_and_rendered_maths(built_site):
             assert "\\(" not in re.sub(r"<(pre|code|annotation)\b.*?</\1>", "", text, flags=re.S), md
 
 
+def test_every_page_waits_for_one_stylesheet_and_no_script(built_site):
+    # A phone's first paint (Lighthouse): one stylesheet on its path, Material's script deferred.
+    for html in sorted(built_site.rglob("*.html")):
+        text = html.read_text(encoding="utf-8")
+        sheets = re.findall(r'<link rel="stylesheet"[^>]*>', text)
+        assert len(sheets) == 1 and "assets/stylesheets/site.css" in sheets[0], (html.relative_to(built_site), sheets)
+        blocking = [tag for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", text) if not re.search(r"\b(defer|async)\b", tag)]
+        assert not blocking, (html.relative_to(built_site), blocking)
+    # The one stylesheet holds Material's, mkdocstrings', KaTeX's and the site's own, and every file
+    # it refers to is there.
+    stylesheet = built_site / "assets" / "stylesheets" / "site.css"
+    css = stylesheet.read_text(encoding="utf-8")
+    for part in (".md-header", ".doc-heading", ".katex", "@font-face", (built_site / "assets" / "extra.css").read_text(encoding="utf-8")[:200]):
+        assert part in css, part
+    targets = re.findall(r"""url\(\s*["']?(?!data:)([^"')]+)""", css)
+    assert targets and all((stylesheet.parent / target).is_file() for target in targets), targets
+
+
 def test_search_indexes_a_formula_by_its_tex_source(built_site):
     # The hooks render the maths after Material's search plugin has read the page (a third of the
     # site's tags are KaTeX's): a reader who searches for a formula finds it by its TeX.
