@@ -123,7 +123,7 @@ def test_pages_have_descriptions_alt_text_and_rendered_maths(built_site):
             assert "\\(" not in re.sub(r"<(pre|code|annotation)\b.*?</\1>", "", text, flags=re.S), md
 
 
-def test_every_page_waits_for_one_stylesheet_and_no_script(built_site):
+def test_what_a_page_loads_before_its_first_paint(built_site):
     # A phone's first paint (Lighthouse): one stylesheet on its path, Material's script deferred.
     for html in sorted(built_site.rglob("*.html")):
         text = html.read_text(encoding="utf-8")
@@ -131,6 +131,11 @@ def test_every_page_waits_for_one_stylesheet_and_no_script(built_site):
         assert len(sheets) == 1 and "assets/stylesheets/site.css" in sheets[0], (html.relative_to(built_site), sheets)
         blocking = [tag for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", text) if not re.search(r"\b(defer|async)\b", tag)]
         assert not blocking, (html.relative_to(built_site), blocking)
+    # A page with formulas preloads the two fonts every formula uses; a page without, none.
+    for md in nav_pages():
+        text = html_path(built_site, md).read_text(encoding="utf-8")
+        fonts = re.findall(r'<link rel="preload" href="[^"]*/(KaTeX_[\w-]+)\.woff2" as="font" type="font/woff2" crossorigin>', text)
+        assert fonts == (["KaTeX_Main-Regular", "KaTeX_Math-Italic"] if 'class="katex"' in text else []), (md, fonts)
     # The one stylesheet holds Material's, mkdocstrings', KaTeX's and the site's own, and every file
     # it refers to is there.
     stylesheet = built_site / "assets" / "stylesheets" / "site.css"
