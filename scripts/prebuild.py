@@ -21,6 +21,8 @@ child imports the library as it is now. A page edit finds the outputs in the cac
 from __future__ import annotations
 
 import argparse
+import ast
+import functools
 import hashlib
 import importlib.metadata
 import io
@@ -39,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 MANIFEST = "prebuilt.json"
 THEME_SUFFIX = {"light": "", "dark": "-dark"}
-# The files the outputs are computed from; a change to any of them computes them again.
+# The files the outputs are computed from; a change to the code of any of them (not to a docstring
+# or a comment: `code_of`) computes them again.
 SOURCES = ("logloss_ref/**/*.py", "scripts/prebuild.py", "scripts/interactive_data.py", "scripts/other_libraries_table.py",
            "scripts/derivations.py")
 # The packages whose versions can change the outputs' bytes (matplotlib's SVG writer, scikit-learn's column).
@@ -105,13 +108,33 @@ class PrebuildError(RuntimeError):
 
 
 def source_key(sources=SOURCES, packages=PACKAGES) -> str:
-    """A hash of everything the outputs depend on: the sources' bytes, the packages' versions, Python's."""
+    """A hash of everything the outputs depend on: the sources' code, the packages' versions, Python's."""
     digest = hashlib.sha256(sys.version.encode())
     for package in packages:
         digest.update(f"\0{package}={importlib.metadata.version(package)}".encode())
     for path in sorted({path for pattern in sources for path in ROOT.glob(pattern)}):
-        digest.update(b"\0" + path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+        digest.update(b"\0" + path.relative_to(ROOT).as_posix().encode() + b"\0" + code_of(path.read_bytes()))
     return digest.hexdigest()[:24]
+
+
+@functools.lru_cache(maxsize=256)
+def code_of(source: bytes) -> bytes:
+    """Python source's code without its docstrings and comments (its syntax tree, without line numbers).
+
+    An edit to a docstring or a comment leaves the outputs as they are: the API page shows it after
+    the site's build alone, without the pre-build step (no output of it reads a docstring). Each
+    version of a file is parsed once per process (``mkdocs serve`` rebuilds in one process).
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # mid-edit: the pre-build step runs, and reports the error
+        return source
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                node.body = node.body[1:] or [ast.Pass()]
+    return ast.dump(tree).encode()
 
 
 def prebuilt(cache: Path | None = None) -> Prebuilt:

@@ -72,7 +72,7 @@ def wait_until(condition, what: str, timeout: float = 90):
 def tree(tmp_path) -> Path:
     copy = tmp_path / "tree"
     copy.mkdir()
-    for name in ("docs", "scripts", "logloss_ref"):
+    for name in ("docs", "scripts", "logloss_ref", "overrides"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
     (copy / "node_modules").symlink_to(ROOT / "node_modules")

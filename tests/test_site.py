@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 from mkdocs.utils.yaml import yaml_load
+import prebuild
 from page_markup import FIGURE_REF
 from site_map import BASE_PATH, DOCS, PAGES, ROOT, SITE_URL, hosted_url, html_path, nav_pages, parse
 
@@ -144,6 +145,20 @@ def test_what_a_page_loads_before_its_first_paint(built_site):
         assert part in css, part
     targets = re.findall(r"""url\(\s*["']?(?!data:)([^"')]+)""", css)
     assert targets and all((stylesheet.parent / target).is_file() for target in targets), targets
+
+
+def test_a_docstring_or_comment_edit_keeps_the_pre_build_outputs_and_a_code_edit_does_not():
+    # The pre-build step's key reads each source's code without docstrings and comments, so that a
+    # docstring edit under `make serve` needs no new figures; any change to the code does.
+    def key(text: str) -> bytes:
+        return prebuild.code_of(text.encode())
+
+    original = key('"""Module."""\n\ndef f(x):\n    """Twice x."""\n    return 2 * x  # doubled\n')
+    assert key('"""Module, edited."""\n\n\ndef f(x):\n    """Twice x,\n    on two lines."""\n    return 2 * x  # twice\n') == original
+    assert key('"""Module."""\n\ndef f(x):\n    """Twice x."""\n    return 3 * x  # doubled\n') != original
+    assert key('def f(x):\n    """Twice x."""\n    return "2 * x"\n') != original  # a string that is a value
+    assert key('def f(x):\n    return 2 * x\n    ') == original  # no module docstring; blank space after the code
+    assert key('def f(x:\n') != original  # mid-edit: the step runs, and reports the error
 
 
 def test_search_indexes_a_formula_by_its_tex_source(built_site):
