@@ -15,7 +15,8 @@ Nothing here knows MkDocs. The site's hooks call ``prebuilt()``, which returns t
 the library as it is on disk now from a cache folder (``.cache/prebuild/KEY``, KEY a hash of every
 file and package version they depend on), running this script in a child process first when they
 are not there. A child process, because ``mkdocs serve`` keeps every module it has imported; the
-child imports the library as it is now. A page edit finds the outputs in the cache.
+child imports the library as it is now. A page edit finds the outputs in the cache; an edit to
+one figure function draws that figure alone (each drawing is cached by its own key too).
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ APART = {
     "reference": (("scripts/other_libraries_table.py",), ("scikit-learn", "mpmath")),
     "derivations": (("scripts/derivations.py",), ("sympy",)),
 }
+# Each figure's drawings, cached by a key of their own (``figure_key``): ``figures/KEY-light.svg``. A
+# drawing depends on the library and this script only, and on plots.py as ``figure_code`` shows it.
+FIGURE_CACHE = "figures"
+FIGURE_SOURCES = ("logloss_ref/**/*.py", "scripts/prebuild.py")
+PLOTS = ROOT / "logloss_ref" / "plots.py"
 UNFINISHED = "unfinished-"  # the name's start of a cache entry being written
 KEEP = 3  # cache entries kept: the newest, so that undoing an edit under `make serve` finds its outputs
 SVG_SIZE = re.compile(rb'<svg[^>]*?width="(?P<w>[\d.]+)pt" height="(?P<h>[\d.]+)pt"')
@@ -107,13 +113,15 @@ class PrebuildError(RuntimeError):
     pass
 
 
-def source_key(sources=SOURCES, packages=PACKAGES) -> str:
-    """A hash of everything the outputs depend on: the sources' code, the packages' versions, Python's."""
+def source_key(sources=SOURCES, packages=PACKAGES, *, code: dict[Path, bytes] | None = None) -> str:
+    """A hash of everything the outputs depend on: the sources' code (``code[path]`` in place of a
+    file's own, where given), the packages' versions, Python's."""
     digest = hashlib.sha256(sys.version.encode())
     for package in packages:
         digest.update(f"\0{package}={importlib.metadata.version(package)}".encode())
     for path in sorted({path for pattern in sources for path in ROOT.glob(pattern)}):
-        digest.update(b"\0" + path.relative_to(ROOT).as_posix().encode() + b"\0" + code_of(path.read_bytes()))
+        shown = code[path] if code and path in code else code_of(path.read_bytes())
+        digest.update(b"\0" + path.relative_to(ROOT).as_posix().encode() + b"\0" + shown)
     return digest.hexdigest()[:24]
 
 
@@ -126,14 +134,46 @@ def code_of(source: bytes) -> bytes:
     version of a file is parsed once per process (``mkdocs serve`` rebuilds in one process).
     """
     try:
-        tree = ast.parse(source)
+        return ast.dump(syntax_tree(source)).encode()
     except SyntaxError:  # mid-edit: the pre-build step runs, and reports the error
         return source
+
+
+def syntax_tree(source: bytes) -> ast.Module:
+    """The module's syntax tree without docstrings."""
+    tree = ast.parse(source)
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
                 node.body = node.body[1:] or [ast.Pass()]
+    return tree
+
+
+def figure_code(source: bytes, name: str, figures: set[str]) -> bytes:
+    """plots.py's code (``source``) as the figure function ``name`` can depend on it: without the
+    other figure functions, except those it or any other code of the module refers to.
+
+    A figure's drawing is cached by this code and the rest of the library's: an edit to one figure
+    function draws that figure again, and the others come from the cache.
+    """
+    tree = syntax_tree(source)
+    defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in figures}
+
+    def referred(nodes) -> set[str]:
+        return {node.id for top in nodes for node in ast.walk(top) if isinstance(node, ast.Name) and node.id in defined}
+
+    # The registry (FIGURES = {...}) names every figure function; any other reference counts.
+    registry = [node for node in tree.body if isinstance(node, ast.Assign)
+                and any(isinstance(target, ast.Name) and target.id == "FIGURES" for target in node.targets)]
+    others = [node for node in tree.body if node not in registry and node not in defined.values()]
+    kept, todo = set(), [name, *referred(others)]
+    while todo:
+        current = todo.pop()
+        if current not in kept:
+            kept.add(current)
+            todo += referred([defined[current]])
+    tree.body = [node for node in tree.body if not (node in defined.values() and node.name not in kept)]
     return ast.dump(tree).encode()
 
 
@@ -143,21 +183,23 @@ def prebuilt(cache: Path | None = None) -> Prebuilt:
     folder = entries / source_key()
     apart = {name: entries / name / f"{source_key(*key)}.json" for name, key in APART.items()}
     if not (folder / MANIFEST).is_file():
-        run_into(folder, apart)
+        run_into(folder, apart, entries / FIGURE_CACHE)
     for used in (folder, *apart.values()):
         if used.exists():
             os.utime(used)  # the most recently used entries are the last ones pruned
+    prebuilt = Prebuilt.load(folder)
     prune(entries)
     for path in apart.values():
         prune(path.parent)
-    return Prebuilt.load(folder)
+    prune(entries / FIGURE_CACHE, keep=KEEP * 2 * len(prebuilt.figures))  # the drawings of the last KEEP versions
+    return prebuilt
 
 
-def run_into(folder: Path, apart: dict[str, Path]) -> None:
+def run_into(folder: Path, apart: dict[str, Path], figures: Path) -> None:
     """Run this script in a child process, writing to a scratch folder that becomes ``folder`` when complete."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=UNFINISHED, dir=folder.parent))
-    options = [word for name, path in apart.items() for word in (f"--{name}", str(path))]
+    options = [word for name, path in apart.items() for word in (f"--{name}", str(path))] + ["--figures", str(figures)]
     done = subprocess.run([sys.executable, str(Path(__file__).resolve()), str(scratch), *options],
                           cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
@@ -169,14 +211,14 @@ def run_into(folder: Path, apart: dict[str, Path]) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def prune(folder: Path) -> None:
-    """Keep the KEEP most recently used entries of ``folder``, and unfinished ones younger than an hour (a run in progress)."""
+def prune(folder: Path, keep: int = KEEP) -> None:
+    """Keep the ``keep`` most recently used entries of ``folder``, and unfinished ones younger than an hour (a run in progress)."""
     if not folder.is_dir():  # e.g. pruned away by an older version of this step, as one of its entries
         return
-    entries = [path for path in folder.iterdir() if path.name not in APART]
+    entries = [path for path in folder.iterdir() if path.name not in (*APART, FIGURE_CACHE)]
     unfinished = [path for path in entries if path.name.startswith(UNFINISHED)]
     finished = sorted((path for path in entries if path not in unfinished), key=lambda path: path.stat().st_mtime)
-    for path in finished[:-KEEP] + [path for path in unfinished if time.time() - path.stat().st_mtime > 3600]:
+    for path in finished[:-keep] + [path for path in unfinished if time.time() - path.stat().st_mtime > 3600]:
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         else:
@@ -215,10 +257,12 @@ def run_job(job: tuple) -> object:
     return reference_values()
 
 
-def compute(reference: Path | None = None, derivations: Path | None = None) -> tuple[dict, dict[str, bytes]]:
+def compute(reference: Path | None = None, derivations: Path | None = None,
+            figures: Path | None = None) -> tuple[dict, dict[str, bytes]]:
     """(the manifest, the SVG files by path). The reference values and the derivations' maths are
     read from ``reference`` and ``derivations`` if they exist, else computed and written there;
-    the figures are drawn on every core."""
+    each drawing likewise from ``figures`` (by its key, ``figure_key``). Whatever is drawn is drawn
+    on every core."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -228,7 +272,11 @@ def compute(reference: Path | None = None, derivations: Path | None = None) -> t
     from other_libraries_table import tables
 
     known = read_json(reference)
-    figure_jobs = [("figure", stem, theme) for stem in FIGURES for theme in THEME_SUFFIX]
+    keys = {stem: figure_key(stem, FIGURES) for stem in FIGURES} if figures else {}
+    cached = {(stem, theme): figures / f"{key}-{theme}.svg" for stem, key in keys.items() for theme in THEME_SUFFIX}
+    drawn = {figure_path(stem, theme): path.read_bytes() for (stem, theme), path in cached.items() if path.is_file()}
+    figure_jobs = [("figure", stem, theme) for stem in FIGURES for theme in THEME_SUFFIX
+                   if figure_path(stem, theme) not in drawn]
     # The reference values first, if needed: the longest job. The workers are forked from this
     # process, so the library and matplotlib are imported once.
     jobs = ([("reference",)] if known is None else []) + figure_jobs
@@ -243,7 +291,10 @@ def compute(reference: Path | None = None, derivations: Path | None = None) -> t
         known = results.pop(0)
         if reference:
             write_whole(reference, json.dumps(known).encode())
-    drawn = {figure_path(stem, theme): svg for (_, stem, theme), svg in zip(figure_jobs, results)}
+    for (_, stem, theme), svg in zip(figure_jobs, results):
+        drawn[figure_path(stem, theme)] = svg
+        if figures:
+            write_whole(cached[stem, theme], svg)
     manifest = {
         "version": logloss_ref.__version__,
         "figures": {stem: {"function": draw.__name__,
@@ -254,6 +305,12 @@ def compute(reference: Path | None = None, derivations: Path | None = None) -> t
         "derivations": maths,
     }
     return manifest, drawn
+
+
+def figure_key(stem: str, figures: dict) -> str:
+    """The key of a figure's drawings: the library's code as its function can depend on it (``figure_code``)."""
+    code = figure_code(PLOTS.read_bytes(), figures[stem].__name__, {draw.__name__ for draw in figures.values()})
+    return hashlib.sha256(f"{stem}\0{source_key(FIGURE_SOURCES, code={PLOTS: code})}".encode()).hexdigest()[:24]
 
 
 def read_json(path: Path | None):
@@ -293,11 +350,12 @@ def main() -> None:
     parser.add_argument("outdir", type=Path, help="folder to write the figures and prebuilt.json to")
     parser.add_argument("--reference", type=Path, help="JSON file of the tables' reference values: read if it exists, else written")
     parser.add_argument("--derivations", type=Path, help="JSON file of the derivations' maths: read if it exists, else written")
+    parser.add_argument("--figures", type=Path, help="folder of drawings by their keys: read where there, else drawn and written")
     args = parser.parse_args()
     # The library of this checkout, even where another copy is installed (a worktree, a copy of the tree).
     sys.path[:0] = [str(ROOT), str(SCRIPTS)]
     args.outdir.mkdir(parents=True, exist_ok=True)
-    write(args.outdir, *compute(args.reference, args.derivations))
+    write(args.outdir, *compute(args.reference, args.derivations, args.figures))
 
 
 if __name__ == "__main__":

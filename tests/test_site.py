@@ -161,6 +161,45 @@ def test_a_docstring_or_comment_edit_keeps_the_pre_build_outputs_and_a_code_edit
     assert key('def f(x:\n') != original  # mid-edit: the step runs, and reports the error
 
 
+def test_a_figure_is_drawn_again_when_code_it_can_reach_changes_and_only_then():
+    # Each drawing is cached by plots.py's code as its figure function can depend on it.
+    plots = """
+def helper(x):
+    return x
+
+def fig_a():
+    return helper(1)
+
+def fig_b():
+    return fig_c() + 2
+
+def fig_c():
+    return 3
+
+def fig_d():
+    return 4
+
+ORDER = [fig_d]  # module code that names a figure function: every figure keeps it
+FIGURES = {"a": fig_a, "b": fig_b, "c": fig_c, "d": fig_d}
+"""
+    names = {"fig_a", "fig_b", "fig_c", "fig_d"}
+
+    def keys(source: str) -> dict[str, bytes]:
+        return {name: prebuild.figure_code(source.encode(), name, names) for name in sorted(names)}
+
+    before = keys(plots)
+
+    def changed(old: str, new: str) -> set[str]:
+        after = keys(plots.replace(old, new))
+        return {name for name in names if after[name] != before[name]}
+
+    assert changed("return helper(1)", "return helper(5)") == {"fig_a"}
+    assert changed("return 3", "return 30") == {"fig_b", "fig_c"}  # fig_b calls fig_c
+    assert changed("return 4", "return 40") == names  # named by module code
+    assert changed("return x", "return -x") == names  # a helper
+    assert changed("def fig_a():\n", 'def fig_a():\n    """Docstring."""\n') == set()
+
+
 def test_search_indexes_a_formula_by_its_tex_source(built_site):
     # The hooks render the maths after Material's search plugin has read the page (a third of the
     # site's tags are KaTeX's): a reader who searches for a formula finds it by its TeX.
