@@ -415,7 +415,7 @@ class ExactSums:
         groups = 1 if rows is None else len(present)
         key = None
         if offsets is not None or rows is not None:
-            key = offsets if rows is None else rows * n_offsets if offsets is None else rows * n_offsets + offsets
+            key = offsets if rows is None else rows if offsets is None else rows * n_offsets + offsets
         size = groups * n_offsets
         where = row if rows is None else present
         level = _level(largest) if largest else -1
