@@ -231,8 +231,14 @@ def uniform_bins(p: np.ndarray, n_bins: int) -> np.ndarray:
     """Bin ``i`` of ``n_bins`` equal bins on [0, 1] holds ``edges[i] < p <= edges[i + 1]`` (the first
     also its left edge), scikit-learn's rule; computed by a guess and one correction, not a search."""
     edges = np.linspace(0.0, 1.0, n_bins + 1)
-    guess = np.minimum((p * n_bins).astype(np.intp), n_bins - 1)
-    return guess - ((p <= edges[guess]) & (guess > 0)) + ((p > edges[guess + 1]) & (guess < n_bins - 1))
+    # Each bin's own edges, the outer ones open (a guess of 0 never moves down, nor n_bins - 1 up).
+    lower, upper = edges[:-1].copy(), edges[1:].copy()
+    lower[0], upper[-1] = -np.inf, np.inf
+    guess = (p * n_bins).astype(np.intp)
+    np.minimum(guess, n_bins - 1, out=guess)
+    guess -= p <= np.take(lower, guess)  # at most one bin off; once moved down it is right
+    guess += p > np.take(upper, guess)
+    return guess
 
 
 # --- entropy and the ratio rule ----------------------------------------------------------------
