@@ -343,12 +343,12 @@ class ExactSums:
     probabilities and losses. The pieces of a level, below \(2^{29} u_k\) each, are summed per
     cell (``np.sum`` or ``np.bincount``) and kept as numbers of units \(u_k\): every partial
     sum is an integer below \(2^{53}\), so float64 holds it exactly, in any order. Those sums
-    are folded (`flush`) only when reporting, merging or after \(2^{23}\) terms: through a
-    Python integer (the total times \(2^{1126}\), which every float64 is an integer multiple
-    of) into a short list of floats whose exact sum is the total, the first of them the total
-    rounded once, correctly (Python divides integers so). So the value is the exact sum
-    rounded once, whatever the order or grouping of the terms, and the lists are the
-    plain-data state (``to_state``).
+    are folded (`flush`) only when reporting, merging or after \(2^{23}\) terms into a Python
+    integer per cell, the total times \(2^{1126}\) (which every float64 is an integer multiple
+    of). The value is that integer divided by \(2^{1126}\): the exact sum rounded once,
+    correctly (Python divides integers so), whatever the order or grouping of the terms. The
+    plain-data state (``to_state``) is a short list of floats whose exact sum is the total,
+    the first of them the total rounded once (`terms`).
 
     About 1 to 1.5 ns per term and level here (the frexp and modf split by exponent that this
     replaced took 8 ns per term), against 0.3 ns for ``np.sum``, whose result depends on how
@@ -360,19 +360,19 @@ class ExactSums:
 
     def __init__(self, n_rows: int, n_columns: int):
         self.n_rows, self.n_columns = n_rows, n_columns
-        # The flushed totals, row by row: each a list of floats whose exact sum it is (`_as_terms`).
-        self.totals: list[list[float]] = [[] for _ in range(n_rows * n_columns)]
+        # The flushed totals, row by row: each the exact sum times 2**SCALE_BITS, an integer.
+        self.totals: list[int] = [0] * (n_rows * n_columns)
         self.special = np.zeros((n_rows, n_columns))  # the sum of the infinite terms of each cell
         self.levels: dict[int, np.ndarray] = {}  # level -> (rows, columns) sums of its pieces, in its units
         self.counts = np.zeros((n_rows, n_columns), dtype=np.int64)  # integer counts (`add_counts`)
-        self.pending = 0  # terms in the levels since the last flush
+        self.pending = 0  # terms in the levels and counts since the last flush
 
     def grow(self, n_rows: int) -> None:
         """Add empty rows at the end (new segments)."""
         extra = n_rows - self.n_rows
         if extra <= 0:
             return
-        self.totals += [[] for _ in range(extra * self.n_columns)]
+        self.totals += [0] * (extra * self.n_columns)
         self.special = np.concatenate([self.special, np.zeros((extra, self.n_columns))])
         self.counts = np.concatenate([self.counts, np.zeros((extra, self.n_columns), dtype=np.int64)])
         for k, sums in self.levels.items():
@@ -456,15 +456,18 @@ class ExactSums:
         for i in np.flatnonzero(huge).tolist():
             cell = (row if rows is None else int(present[rows[i]])) * self.n_columns + column + (
                 0 if offsets is None else int(offsets[i]))
-            self.totals[cell] = _as_terms(_as_integer(self.totals[cell]) + _as_integer([float(values[i])]))
+            self.totals[cell] += _as_integer([float(values[i])])
         return np.where(huge, 0.0, values)
 
     def add_counts(self, counts: np.ndarray, rows, column: int, n_terms: int) -> None:
         """Add integer counts: ``counts[k, j]`` to the cell (rows[k], column + j)."""
         self.counts[rows, column:column + counts.shape[1]] += counts.astype(np.int64)
+        self.pending += n_terms
 
     def flush(self) -> None:
         """Fold the levels' sums and the counts into the exact totals."""
+        if not self.pending:  # nothing since the last flush (reporting flushes once per cell read)
+            return
         n_columns = self.n_columns
         added: dict[int, int] = {}
         for level, sums in self.levels.items():
@@ -476,7 +479,7 @@ class ExactSums:
         for cell in np.flatnonzero(flat).tolist():
             added[cell] = added.get(cell, 0) + (int(flat[cell]) << SCALE_BITS)
         for cell, integer in added.items():
-            self.totals[cell] = _as_terms(_as_integer(self.totals[cell]) + integer)
+            self.totals[cell] += integer
         self.levels = {}
         self.counts = np.zeros((self.n_rows, n_columns), dtype=np.int64)
         self.pending = 0
@@ -488,17 +491,14 @@ class ExactSums:
         n_columns = self.n_columns
         for source, target in enumerate(range(other.n_rows) if rows is None else rows):
             for c in range(n_columns):
-                theirs = other.totals[source * n_columns + c]
-                if theirs:
-                    mine = self.totals[target * n_columns + c]
-                    self.totals[target * n_columns + c] = _as_terms(_as_integer(mine) + _as_integer(theirs))
+                self.totals[target * n_columns + c] += other.totals[source * n_columns + c]
             self.special[target] += other.special[source]
 
     def row(self, r: int) -> ExactSums:
         """A copy of one row, as a table of its own."""
         self.flush()
         one = ExactSums(1, self.n_columns)
-        one.totals = [list(terms) for terms in self.totals[r * self.n_columns:(r + 1) * self.n_columns]]
+        one.totals = self.totals[r * self.n_columns:(r + 1) * self.n_columns]
         one.special = self.special[r:r + 1].copy()
         return one
 
@@ -507,14 +507,11 @@ class ExactSums:
         self.flush()
         if self.special[row, column]:
             return float(self.special[row, column])
-        terms = self.totals[row * self.n_columns + column]
-        if len(terms) < 2:
-            return terms[0] if terms else 0.0
-        integer = _as_integer(terms)
+        integer = self.totals[row * self.n_columns + column]
         try:
-            return integer / (1 << SCALE_BITS)
+            return integer / (1 << SCALE_BITS)  # rounded once, correctly
         except OverflowError:  # beyond the largest float
-            return math.copysign(math.inf, integer)
+            return math.inf if integer > 0 else -math.inf
 
     def values(self, columns, row: int = 0) -> np.ndarray:
         return np.array([self.value(column, row) for column in columns])
@@ -522,7 +519,7 @@ class ExactSums:
     def terms(self, column: int, row: int = 0) -> list[float]:
         """The cell's sum as floats whose exact sum it is, largest first (at most ~40; usually one to three)."""
         self.flush()
-        terms = list(self.totals[row * self.n_columns + column])
+        terms = _as_terms(self.totals[row * self.n_columns + column])
         if self.special[row, column]:
             terms.append(float(self.special[row, column]))
         return terms
@@ -537,8 +534,7 @@ class ExactSums:
                 finite.append(term)
             else:
                 self.special[row, column] += term
-        cell = row * self.n_columns + column
-        self.totals[cell] = _as_terms(_as_integer(self.totals[cell]) + _as_integer(finite))
+        self.totals[row * self.n_columns + column] += _as_integer(finite)
 
 
 def _as_integer(terms) -> int:
