@@ -578,29 +578,9 @@ def _run_compare(args) -> str:
     ])
 
 
-def _keep_freed_memory() -> None:
-    """Ask glibc's malloc to keep freed memory for reuse rather than hand it back to the system.
-
-    Scoring allocates and frees arrays of a few MiB per batch: by default glibc maps each afresh
-    (or trims the heap after it), and the page faults of touching new memory took a third of
-    the CPU time here, and more with threads. The memory kept is what one batch needs, so it
-    still does not grow with the number of rows. Does nothing without glibc.
-    """
-    try:
-        import ctypes
-
-        mallopt = ctypes.CDLL(None).mallopt
-    except (ImportError, OSError, AttributeError):
-        return
-    mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD: arrays below 32 MiB come from the heap (also fixes it: no sliding)
-    mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD: give back the heap's free top only beyond 256 MiB
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0, or 2 for bad input)."""
     args = _parser().parse_args(argv)
-    if args.command != "example":
-        _keep_freed_memory()
     try:
         if args.command == "example":
             output = case_study_table().worked_table()
