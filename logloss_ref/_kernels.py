@@ -428,7 +428,7 @@ class ExactSums:
         rest, piece, first = values, None, level
         while level >= 0:
             unit = LOWEST_UNIT + LEVEL_BITS * level
-            piece = np.add(rest, _SIGMA[level], out=None if piece is None else piece[:len(rest)])
+            piece = np.add(rest, _SIGMA[level], out=piece)  # (a new array at the first level)
             piece -= _SIGMA[level]  # both exact: the rest rounded to a multiple of 2**unit
             rest = rest - piece if rest is values else np.subtract(rest, piece, out=rest)  # exact, at most half a unit
             if key is None:
