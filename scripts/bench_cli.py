@@ -133,12 +133,13 @@ def write_paths(folder: Path, files: int) -> dict[str, Path]:
 def measured(code: str, *arguments, repeat: int, source: Path | None = None) -> tuple[float, float, float]:
     """The best wall time of ``repeat`` runs, its CPU time, and the peak memory (MiB) of the child process
     (which imports ``logloss_ref`` from the folder ``source`` when given)."""
-    env = None
+    env, flags = None, []
     if source is not None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        flags = ["-P"]  # python -c puts the working folder first on sys.path: a checkout run from would win
     wrapper = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
-        f"subprocess.run([sys.executable, '-c', {code!r}, *sys.argv[1:]], check=True, stdout=subprocess.DEVNULL); "
+        f"subprocess.run([sys.executable, *{flags!r}, '-c', {code!r}, *sys.argv[1:]], check=True, stdout=subprocess.DEVNULL); "
         "wall = time.perf_counter() - t; r = resource.getrusage(resource.RUSAGE_CHILDREN); "
         "print(wall, r.ru_utime + r.ru_stime, r.ru_maxrss / 1024)"
     )
