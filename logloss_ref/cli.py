@@ -22,6 +22,7 @@ import argparse
 import collections
 import contextlib
 import json
+import math
 import os
 import queue
 import sys
@@ -396,13 +397,13 @@ def _run_score(args) -> str:
         raise InputError(f"{source.name}: the file has a header but no data rows")
     if not by:
         summary = _result(combined, source.name)
-        return json.dumps({"file": source.name, **summary.to_dict()}, indent=2) if args.json else format_summary(summary, source.name)
+        return _json({"file": source.name, **summary.to_dict()}) if args.json else format_summary(summary, source.name)
     summary = _result(combined.total(), source.name)
     ranked = sorted(((coder.keys[k], _result(combined[k], source.name)) for k in combined.segments),
                     key=lambda item: (-item[1].n_samples, [str(v) for v in item[0]]))
     if args.json:
-        return json.dumps({"file": source.name, "by": by, "all": summary.to_dict(),
-                           "segments": [{"segment": dict(zip(by, key)), **s.to_dict()} for key, s in ranked]}, indent=2)
+        return _json({"file": source.name, "by": by, "all": summary.to_dict(),
+                      "segments": [{"segment": dict(zip(by, key)), **s.to_dict()} for key, s in ranked]})
     return format_segments(summary, ranked, by, source.name)
 
 
@@ -411,6 +412,48 @@ def _result(accumulator: LogLossAccumulator, name: str) -> LogLossSummary:
         return accumulator.result()
     except ValueError as error:
         raise InputError(f"{name}: {error}") from None
+
+
+def _json(document) -> str:
+    """``json.dumps(document, indent=2)``, the same text, written without the pure-Python encoder's
+    generators (with an indent, json does not use its C encoder: 0.15 s for 100 segments here)."""
+    parts: list[str] = []
+    try:
+        _json_parts(document, "\n", parts)
+    except TypeError:  # anything json would treat otherwise (keys that are not text, other types): its own way
+        return json.dumps(document, indent=2)
+    return "".join(parts)
+
+
+def _json_parts(value, newline: str, parts: list) -> None:
+    """Append ``value`` as json.dumps(indent=2) writes it, ``newline`` being the current line break and indent."""
+    if isinstance(value, str):
+        parts.append(json.encoder.encode_basestring_ascii(value))
+    elif value is None or value is True or value is False:
+        parts.append("null" if value is None else "true" if value else "false")
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, float):
+        parts.append(float.__repr__(value) if math.isfinite(value) else
+                     "NaN" if value != value else "Infinity" if value > 0 else "-Infinity")
+    elif isinstance(value, (list, tuple, dict)):
+        if not value:
+            parts.append("{}" if isinstance(value, dict) else "[]")
+            return
+        inner = newline + "  "
+        items = value.items() if isinstance(value, dict) else value
+        parts.append("{" if isinstance(value, dict) else "[")
+        for k, item in enumerate(items):
+            parts.append(inner if k == 0 else "," + inner)
+            if isinstance(value, dict):
+                key, item = item
+                if not isinstance(key, str):
+                    raise TypeError(key)
+                parts.append(json.encoder.encode_basestring_ascii(key) + ": ")
+            _json_parts(item, inner, parts)
+        parts.append(newline + ("}" if isinstance(value, dict) else "]"))
+    else:
+        raise TypeError(value)
 
 
 def _number(value) -> str:
@@ -522,7 +565,7 @@ def _run_compare(args) -> str:
         raise InputError(f"{source.name}: {error}") from None
     a_name, b_name = score_columns
     if args.json:
-        return json.dumps({"file": source.name, "model_a": a_name, "model_b": b_name, **result.to_dict()}, indent=2)
+        return _json({"file": source.name, "model_a": a_name, "model_b": b_name, **result.to_dict()})
     low, high = result.interval
     verdict = ("B is better" if high < 0 else "A is better" if low > 0 else "no difference can be told apart from noise")
     return "\n".join([

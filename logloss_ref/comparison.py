@@ -159,7 +159,7 @@ class LogLossComparisonAccumulator:
                 chunk.add(values, cell)
             chunk.flush()  # without weights w = w² = 1: the w² sums are the plain ones
             for plain, squared in ((_WEIGHT, _W2), (_DIFFERENCE, _W2_DIFFERENCE), (_LOSS_A, _W2_A), (_LOSS_B, _W2_B)):
-                chunk.totals[squared] = list(chunk.totals[plain])
+                chunk.totals[squared] = chunk.totals[plain]
                 chunk.special[0, squared] = chunk.special[0, plain]
         else:
             positive = weights > 0

@@ -19,6 +19,12 @@ time on the same data in the same run. The load average before and after is prin
 work on the machine slows every contender, not only ours.
 
     python scripts/bench_cli.py [--rows 10000000] [--dataset-rows 100000000] [--dataset-files 10]
+
+While iterating: ``--dataset-rows 0`` skips the dataset, ``--only-duckdb`` leaves out polars
+and pandas, ``--data FOLDER`` keeps the written files there and reuses them on the next run,
+and ``--baseline SRC`` also times ``logloss-ref score`` imported from another checkout's
+source folder (the one holding ``logloss_ref/``), in the same run, so that a change is
+measured against the code before it under the same load.
 """
 
 from __future__ import annotations
@@ -113,22 +119,34 @@ def write(folder: Path, rows: int, files: int) -> dict[str, Path]:
         part = table(per_file, seed=k)
         pyarrow.csv.write_csv(part, csv_folder / f"part-{k:05d}.csv", write_options=pyarrow.csv.WriteOptions(quoting_style="none"))
         pq.write_table(part, parquet_folder / f"part-{k:05d}.parquet", row_group_size=1 << 20)
+    return write_paths(folder, files)
+
+
+def write_paths(folder: Path, files: int) -> dict[str, Path]:
+    """The paths that `write` gives for its folder."""
+    csv_folder, parquet_folder = folder / "csv", folder / "parquet"
     if files == 1:
         return {"CSV": csv_folder / "part-00000.csv", "Parquet": parquet_folder / "part-00000.parquet"}
     return {"CSV": Path(f"{csv_folder}/*.csv"), "Parquet": Path(f"{parquet_folder}/*.parquet")}
 
 
-def measured(code: str, *arguments, repeat: int) -> tuple[float, float, float]:
-    """The best wall time of ``repeat`` runs, its CPU time, and the peak memory (MiB) of the child process."""
+def measured(code: str, *arguments, repeat: int, source: Path | None = None) -> tuple[float, float, float]:
+    """The best wall time of ``repeat`` runs, its CPU time, and the peak memory (MiB) of the child process
+    (which imports ``logloss_ref`` from the folder ``source`` when given)."""
+    env, flags = None, []
+    if source is not None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        flags = ["-P"]  # python -c puts the working folder first on sys.path: a checkout run from would win
     wrapper = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
-        f"subprocess.run([sys.executable, '-c', {code!r}, *sys.argv[1:]], check=True, stdout=subprocess.DEVNULL); "
+        f"subprocess.run([sys.executable, *{flags!r}, '-c', {code!r}, *sys.argv[1:]], check=True, stdout=subprocess.DEVNULL); "
         "wall = time.perf_counter() - t; r = resource.getrusage(resource.RUSAGE_CHILDREN); "
         "print(wall, r.ru_utime + r.ru_stime, r.ru_maxrss / 1024)"
     )
     runs = []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", wrapper, *map(str, arguments)], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([sys.executable, "-c", wrapper, *map(str, arguments)], capture_output=True, text=True, check=True,
+                             env=env).stdout
         runs.append(tuple(map(float, out.split())))
     best = min(runs)
     return best[0], best[1], max(m for *_, m in runs)
@@ -138,21 +156,28 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def bench(label: str, paths: dict[str, Path], rows: int, repeat: int, with_pandas: bool) -> list[tuple]:
+def bench(label: str, paths: dict[str, Path], rows: int, repeat: int, with_pandas: bool, others: bool = True,
+          baseline: Path | None = None) -> list[tuple]:
     results = []
     for fmt, path in paths.items():
         contenders = [
-            ("logloss-ref score", OURS, []), ("DuckDB SQL, the same summary", DUCKDB, []),
-            ("logloss-ref score --by segment", OURS, ["--by", "segment"]),
-            ("DuckDB SQL, the same summary per segment", DUCKDB, ["segment"]),
-            ("polars lazy scan, the same summary", POLARS, []),
-            ("polars lazy scan, the same summary per segment", POLARS, ["segment"]),
-            ("polars lazy scan, log loss only", POLARS_LOG_LOSS, []),
+            ("logloss-ref score", OURS, [], None), ("DuckDB SQL, the same summary", DUCKDB, [], None),
+            ("logloss-ref score --by segment", OURS, ["--by", "segment"], None),
+            ("DuckDB SQL, the same summary per segment", DUCKDB, ["segment"], None),
         ]
-        if with_pandas:
-            contenders.append(("pandas + scikit-learn, log loss only", PANDAS, []))
-        for name, code, extra in contenders:
-            seconds, cpu, peak = measured(code, path, *extra, repeat=1 if "pandas" in name else repeat)
+        if baseline is not None:
+            contenders += [("baseline logloss-ref score", OURS, [], baseline),
+                           ("baseline logloss-ref score --by segment", OURS, ["--by", "segment"], baseline)]
+        if others:
+            contenders += [
+                ("polars lazy scan, the same summary", POLARS, [], None),
+                ("polars lazy scan, the same summary per segment", POLARS, ["segment"], None),
+                ("polars lazy scan, log loss only", POLARS_LOG_LOSS, [], None),
+            ]
+        if with_pandas and others:
+            contenders.append(("pandas + scikit-learn, log loss only", PANDAS, [], None))
+        for name, code, extra, source in contenders:
+            seconds, cpu, peak = measured(code, path, *extra, repeat=1 if "pandas" in name else repeat, source=source)
             results.append((label, fmt, name, seconds, cpu, peak))
             print(f"  {label:28s} {fmt:8s} {name:48s} {seconds:7.2f} s  cpu {cpu:7.2f} s  {rows / seconds:13,.0f} rows/s  "
                   f"peak {peak:6.0f} MiB", flush=True)
@@ -166,19 +191,33 @@ def main() -> None:
     parser.add_argument("--dataset-files", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--folder", type=Path, default=None, help="where to write the data (default: a temporary folder)")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="keep the data in this folder and reuse what an earlier run wrote there (delete it yourself)")
+    parser.add_argument("--only-duckdb", action="store_true", help="leave out polars and pandas")
+    parser.add_argument("--baseline", type=Path, default=None, metavar="SRC",
+                        help="also time logloss-ref imported from this folder (another checkout's source)")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(dir=args.folder))
+    folder = args.data if args.data is not None else Path(tempfile.mkdtemp(dir=args.folder))
     print(f"load average before: {load()} (2 cores: above 2, other work competes for them)", flush=True)
+
+    def data(name: str, rows: int, files: int) -> dict[str, Path]:
+        if args.data is None or not (folder / name).exists():
+            return write(folder / name, rows, files)
+        print(f"  reusing {folder / name}", flush=True)
+        return write_paths(folder / name, files)
+
     try:
         results = []
         one = f"{args.rows:,} rows, one file"
-        results += bench(one, write(folder / "one", args.rows, 1), args.rows, args.repeat, with_pandas=True)
+        options = {"others": not args.only_duckdb, "baseline": args.baseline}
+        results += bench(one, data(f"one-{args.rows}", args.rows, 1), args.rows, args.repeat, with_pandas=True, **options)
         if args.dataset_rows:
             many = f"{args.dataset_rows:,} rows, {args.dataset_files} files"
-            results += bench(many, write(folder / "many", args.dataset_rows, args.dataset_files), args.dataset_rows,
-                             args.repeat, with_pandas=False)
+            results += bench(many, data(f"many-{args.dataset_rows}-{args.dataset_files}", args.dataset_rows, args.dataset_files),
+                             args.dataset_rows, args.repeat, with_pandas=False, **options)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.data is None:
+            shutil.rmtree(folder, ignore_errors=True)
     print(f"load average after: {load()}")
     print("ratios: logloss-ref score's time / DuckDB's time on the same summary (goal: at most 1)")
     times = {(label, fmt, name): (seconds, peak) for label, fmt, name, seconds, _, peak in results}
@@ -188,6 +227,12 @@ def main() -> None:
               / times[label, fmt, "DuckDB SQL, the same summary per segment"][0])
         peak = times[label, fmt, "logloss-ref score"][1]
         print(f"  {label:28s} {fmt:8s} plain {plain:5.2f}x   --by {by:5.2f}x   peak memory {peak:5.0f} MiB")
+        if args.baseline is not None:
+            plain = times[label, fmt, "baseline logloss-ref score"][0] / times[label, fmt, "DuckDB SQL, the same summary"][0]
+            by = (times[label, fmt, "baseline logloss-ref score --by segment"][0]
+                  / times[label, fmt, "DuckDB SQL, the same summary per segment"][0])
+            peak = times[label, fmt, "baseline logloss-ref score"][1]
+            print(f"  {'  baseline':28s} {fmt:8s} plain {plain:5.2f}x   --by {by:5.2f}x   peak memory {peak:5.0f} MiB")
 
 
 if __name__ == "__main__":

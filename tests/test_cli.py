@@ -213,3 +213,13 @@ def test_k_class_bad_input_is_one_line(tmp_path, content, extra, words):
     done = run_cli("score", path, "--label", "label", "--prob", "a", "--prob", "b", "--prob", "c", *extra)
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert re.search(words, done.stderr), done.stderr
+
+
+def test_json_output_is_json_dumps_with_an_indent_of_two():
+    from logloss_ref.cli import _json
+
+    document = {"file": "a\u00e9\"b.csv", "by": ["segment"], "empty": {}, "none": [], "n": 3, "flag": True, "off": False,
+                "missing": None, "numbers": [0.1, -0.0, 1e300, float("inf"), float("-inf"), float("nan"), np.float64(0.3)],
+                "segments": [{"segment": {"country": "FR"}, "calibration": [{"low": 0.0, "weight": 2.5}], "n": 7}]}
+    assert _json(document) == json.dumps(document, indent=2)
+    assert _json({1: "a key that is no text"}) == json.dumps({1: "a key that is no text"}, indent=2)

@@ -65,3 +65,30 @@ def test_score_losses_equal_minus_log_softmax_and_logit_losses_the_two_column_ca
     two_columns = np.stack([np.zeros(50), logits], axis=1)
     np.testing.assert_allclose(K.logit_losses(is_one, logits), K.score_losses(is_one.astype(np.intp), two_columns),
                                rtol=1e-13, atol=1e-300)
+
+
+def test_exact_sums_by_cell_are_fsum_across_the_ladder_of_levels():
+    # Terms from subnormals to beyond the ladder's top (2**995), which naive float sums get wrong,
+    # spread over rows and offset columns in pieces: each cell must be fsum of its terms.
+    rng = np.random.default_rng(7)
+    n = 3000
+    values = np.ldexp(rng.uniform(-1.0, 1.0, n), rng.integers(-1074, 1000, n))
+    values[:6] = [1e16, 1.0, -1e16, 5e-324, 2.0**996, -(2.0**996)]
+    rows, offsets = rng.integers(0, 3, n), rng.integers(0, 4, n)
+    sums = K.ExactSums(3, 5)
+    for part in np.array_split(rng.permutation(n), 4):
+        present = np.unique(rows[part])
+        lookup = np.zeros(3, dtype=np.intp)
+        lookup[present] = np.arange(len(present))
+        sums.add(values[part], 1, rows=lookup[rows[part]], present=present, offsets=offsets[part], n_offsets=4)
+    for row in range(3):
+        for offset in range(4):
+            assert sums.value(1 + offset, row) == math.fsum(values[(rows == row) & (offsets == offset)].tolist())
+    assert sums.value(0, 0) == 0.0
+
+
+def test_a_part_beyond_the_largest_float_merges_back_into_range():
+    beyond, back = K.ExactSums(1, 1), K.ExactSums(1, 1)
+    beyond.add(np.array([-1.7976931348623155e308, -2.9937604643020797e292]), 0)
+    back.add(np.array([2.9937604643020797e292]), 0)
+    assert beyond.merge(back) is None and beyond.value(0) == -1.7976931348623155e308

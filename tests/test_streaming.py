@@ -302,3 +302,13 @@ def test_segments_of_numbers_and_bad_segments():
         by_device.merge(SegmentedLogLossAccumulator(labels=["a", "b", "c"]).update([1], ["a"], [[0.2, 0.3, 0.5]]))
     with pytest.raises(TypeError, match="SegmentedLogLossAccumulator"):
         by_device.merge(LogLossAccumulator())
+
+
+def test_a_summary_as_a_dict_is_what_asdict_gives():
+    from dataclasses import asdict
+
+    two = LogLossAccumulator().update([1, 0, 1], [0.9, 0.2, 0.35]).result()
+    three = LogLossAccumulator(labels=["a", "b", "c"]).update(["b", "c"], [[0.1, 0.7, 0.2], [0.2, 0.2, 0.6]]).result()
+    for summary in (two, three):
+        assert summary.to_dict() == asdict(summary)
+        assert summary.to_dict()["calibration"] is not summary.to_dict()["calibration"]

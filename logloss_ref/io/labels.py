@@ -121,7 +121,8 @@ def _is_number(word: str, allowed: set[float]) -> bool:
 class SegmentCoder:
     """Numbers each distinct combination of segment values, over all batches, in order of appearance.
 
-    ``keys[n]`` is the tuple of values of segment ``n``; a missing value is None.
+    ``keys[n]`` is the tuple of values of segment ``n``; a missing value is None. With one column
+    the numbers are its values' codes, and ``keys`` may name a value no row has yet.
     """
 
     BITS = 20  # distinct values per column, at most 2**20 when segmenting by several columns
@@ -140,6 +141,9 @@ class SegmentCoder:
             lookup = np.array([self._code(position, v) for v in values] + [self._code(position, None)], dtype=np.int64)
             column_codes = lookup[codes]  # a null's code -1 picks the last entry, None
             combined = column_codes if combined is None else (combined << self.BITS) | column_codes
+        if len(arrays) == 1:  # one column: a segment is a value, numbered by its code (no second lookup)
+            self.keys.extend((value,) for value in self._values[0][len(self.keys):])
+            return combined
         if combined.size and combined.max() < (1 << 22):  # small codes: a lookup table, no sort
             present = np.flatnonzero(np.bincount(combined))
             table = np.zeros(int(present[-1]) + 1, dtype=np.int64)
