@@ -24,6 +24,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,7 @@ from sybil import Sybil
 from sybil.evaluators.doctest import OutputChecker
 
 import logloss_ref
+from logloss_ref._kernels import ExactSums
 from prebuild import svg_of
 from pycon_pages import OPTIONFLAGS, PyconParser
 
@@ -131,6 +133,11 @@ def nudge(value, *, factor: float = FACTOR, top: bool = True):
         return type(value)(nudge(v, factor=factor, top=top) for v in value)
     if isinstance(value, dict):
         return {k: nudge(v, factor=factor, top=top) for k, v in value.items()}
+    if isinstance(value, ExactSums):  # an accumulator's exact sums: integers (times 2**-SCALE_BITS), not floats
+        value.flush()
+        value.totals = [int(total * Fraction(factor)) for total in value.totals]
+        value.special = value.special * factor
+        return value
     names = list(vars(value)) if hasattr(value, "__dict__") else list(getattr(type(value), "__slots__", ()))
     for k, name in enumerate(names):  # a fitted model, an accumulator: its state, in place
         setattr(value, name, nudge(getattr(value, name), factor=factor ** (k + 1), top=False))
