@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import hashlib
 import re
 import subprocess
 from pathlib import Path
@@ -49,9 +50,12 @@ import prebuild
 ROOT = Path(__file__).resolve().parent.parent
 _SOURCE_DATE_EPOCH = os.environ.get("SOURCE_DATE_EPOCH")  # as the caller set it, if at all
 SERVE_POLL_SECONDS = 0.1
-STYLESHEET = "assets/stylesheets/site.css"  # the one stylesheet (overrides/main.html links it)
+# The one stylesheet: assets/stylesheets/site.HASH.css (a new name for new content, as Material's
+# own), linked by overrides/main.html through config.stylesheet.
+STYLESHEET_FOLDER = "assets/stylesheets"
 THEME_STYLESHEET = re.compile(r"assets/stylesheets/[a-z]+\.[0-9a-f]+\.min\.css")
-CSS_URL = re.compile(r"""url\(\s*(?P<quote>["']?)(?P<target>[^"')]+)(?P=quote)\s*\)""")
+CSS_URL = re.compile(r"""url\(\s*(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)'|(?P<bare>[^"'()\s]+))\s*\)""", re.I)
+CHARSET = re.compile(r"""@charset\s+["'][^"']*["']\s*;""", re.I)
 
 
 def last_commit_epoch() -> str | None:
@@ -90,7 +94,9 @@ def on_files(files, config):
     katex = re.sub(r',url\(fonts/[\w-]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", katex)
     for font in sorted((maths.KATEX_DIST / "fonts").glob("*.woff2")):
         files.append(File.generated(config, f"assets/katex/fonts/{font.name}", abs_src_path=str(font)))
-    files.append(File.generated(config, STYLESHEET, content=one_stylesheet(files, config, katex)))
+    css = one_stylesheet(files, config, katex)
+    config.stylesheet = f"{STYLESHEET_FOLDER}/site.{hashlib.sha256(css.encode()).hexdigest()[:8]}.css"
+    files.append(File.generated(config, config.stylesheet, content=css))
     return files
 
 
@@ -114,18 +120,21 @@ def one_stylesheet(files, config, katex: str) -> str:
             text = Path(file.abs_src_path).read_text(encoding="utf-8")
         else:
             raise PluginError(f"extra_css: {path} is no file of the site")
-        parts.append(f"/* {path} */\n" + rebased(text, posixpath.dirname(path)))
+        if re.search(r"@import\b", text, re.I):
+            raise PluginError(f"{path} imports another stylesheet: one_stylesheet cannot combine it")
+        parts.append(f"/* {path} */\n" + rebased(CHARSET.sub("", text), posixpath.dirname(path)))
     config.extra_css.clear()
-    return "\n".join(parts)
+    return '@charset "UTF-8";\n' + "\n".join(parts)
 
 
 def rebased(css: str, folder: str) -> str:
-    """``css`` from the site's ``folder``, its relative url()s rewritten for STYLESHEET's folder."""
+    """``css`` from the site's ``folder``, its relative url()s rewritten for STYLESHEET_FOLDER."""
     def rebase(match: re.Match) -> str:
-        target = match["target"]
-        if re.match(r"[a-z][a-z0-9+.-]*:|/|#", target):  # data:, another host, root-relative or a fragment
+        quote = '"' if match["double"] is not None else "'" if match["single"] is not None else ""
+        target = match["double"] if quote == '"' else match["single"] if quote else match["bare"]
+        if re.match(r"[a-z][a-z0-9+.-]*:|/|#", target, re.I):  # data:, another host, root-relative or a fragment
             return match[0]
-        return f"url({posixpath.relpath(posixpath.join(folder, target), posixpath.dirname(STYLESHEET))})"
+        return f"url({quote}{posixpath.relpath(posixpath.join(folder, target), STYLESHEET_FOLDER)}{quote})"
 
     return CSS_URL.sub(rebase, css)
 

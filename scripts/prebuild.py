@@ -60,6 +60,8 @@ APART = {
 # drawing depends on the library and this script only, and on plots.py as ``figure_code`` shows it.
 FIGURE_CACHE = "figures"
 FIGURE_SOURCES = ("logloss_ref/**/*.py", "scripts/prebuild.py")
+# Names through which code can call a function of its module without naming it (``figure_code``).
+INDIRECT = {"FIGURES", "globals", "vars", "getattr", "eval", "exec", "sys", "modules", "importlib", "__import__"}
 PLOTS = ROOT / "logloss_ref" / "plots.py"
 UNFINISHED = "unfinished-"  # the name's start of a cache entry being written
 KEEP = 3  # cache entries kept: the newest, so that undoing an edit under `make serve` finds its outputs
@@ -151,29 +153,40 @@ def syntax_tree(source: bytes) -> ast.Module:
 
 
 def figure_code(source: bytes, name: str, figures: set[str]) -> bytes:
-    """plots.py's code (``source``) as the figure function ``name`` can depend on it: without the
-    other figure functions, except those it or any other code of the module refers to.
+    """plots.py's code (``source``) as the figure function ``name`` can depend on it.
 
-    A figure's drawing is cached by this code and the rest of the library's: an edit to one figure
-    function draws that figure again, and the others come from the cache.
+    The bodies of the other figure functions are left out, except those that it, or any other
+    code of the module, names (as a name or an attribute), directly or through another such
+    body; their decorators, defaults and annotations, which run on import, stay. Code that could
+    reach a function without naming it (``FIGURES[...]``, ``getattr``, ``globals()``, ...) keeps
+    every body. A figure's drawing is cached by this code and the rest of the library's: an edit
+    to one figure function draws that figure again, and the others come from the cache.
     """
     tree = syntax_tree(source)
     defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in figures}
 
-    def referred(nodes) -> set[str]:
-        return {node.id for top in nodes for node in ast.walk(top) if isinstance(node, ast.Name) and node.id in defined}
+    def named(nodes) -> set[str]:
+        return {node.id if isinstance(node, ast.Name) else node.attr
+                for top in nodes for node in ast.walk(top) if isinstance(node, (ast.Name, ast.Attribute))}
 
-    # The registry (FIGURES = {...}) names every figure function; any other reference counts.
+    # The registry (FIGURES = {...}) names every figure function: it is not a use of them.
     registry = [node for node in tree.body if isinstance(node, ast.Assign)
                 and any(isinstance(target, ast.Name) and target.id == "FIGURES" for target in node.targets)]
-    others = [node for node in tree.body if node not in registry and node not in defined.values()]
-    kept, todo = set(), [name, *referred(others)]
+    on_import = [node for node in tree.body if node not in registry and node not in defined.values()]
+    on_import += [part for node in defined.values() for part in (*node.decorator_list, node.args, node.returns) if part]
+    reached = named(on_import)
+    kept, todo = set(), [name, *(reached & defined.keys())]
     while todo:
         current = todo.pop()
         if current not in kept:
             kept.add(current)
-            todo += referred([defined[current]])
-    tree.body = [node for node in tree.body if not (node in defined.values() and node.name not in kept)]
+            body = named(defined[current].body)
+            reached |= body
+            todo += body & defined.keys()
+    if not reached & INDIRECT:
+        for function, node in defined.items():
+            if function not in kept:
+                node.body = [ast.Pass()]
     return ast.dump(tree).encode()
 
 
@@ -191,7 +204,7 @@ def prebuilt(cache: Path | None = None) -> Prebuilt:
     prune(entries)
     for path in apart.values():
         prune(path.parent)
-    prune(entries / FIGURE_CACHE, keep=KEEP * 2 * len(prebuilt.figures))  # the drawings of the last KEEP versions
+    prune(entries / FIGURE_CACHE, keep=KEEP * 2 * len(prebuilt.figures))  # as many drawings as KEEP whole versions
     return prebuilt
 
 
@@ -274,7 +287,11 @@ def compute(reference: Path | None = None, derivations: Path | None = None,
     known = read_json(reference)
     keys = {stem: figure_key(stem, FIGURES) for stem in FIGURES} if figures else {}
     cached = {(stem, theme): figures / f"{key}-{theme}.svg" for stem, key in keys.items() for theme in THEME_SUFFIX}
-    drawn = {figure_path(stem, theme): path.read_bytes() for (stem, theme), path in cached.items() if path.is_file()}
+    drawn = {}
+    for (stem, theme), path in cached.items():
+        if path.is_file():
+            drawn[figure_path(stem, theme)] = path.read_bytes()
+            os.utime(path)  # used now: the last to be pruned
     figure_jobs = [("figure", stem, theme) for stem in FIGURES for theme in THEME_SUFFIX
                    if figure_path(stem, theme) not in drawn]
     # The reference values first, if needed: the longest job. The workers are forked from this

@@ -38,10 +38,11 @@ def test_page_loads_cleanly_offline(page, site_url, md):
     # The fonts a page preloads are the ones its formulas use (an unused preload wastes the bytes).
     preloaded = page.locator("link[rel=preload][as=font]").evaluate_all("links => links.map(l => l.href)")
     used = page.evaluate("async () => { await document.fonts.ready; return [...document.fonts]"
-                         ".filter(f => f.status === 'loaded').map(f => f.family); }")
+                         ".filter(f => f.status === 'loaded').map(f => [f.family, f.style, f.weight]); }")
+    faces = {"Regular": ["normal", "400"], "Italic": ["italic", "400"], "Bold": ["normal", "700"], "BoldItalic": ["italic", "700"]}
     for href in preloaded:
-        family = href.rsplit("/", 1)[1].split("-")[0]  # .../KaTeX_Main-Regular.woff2 -> KaTeX_Main
-        assert family in used, f"{md} preloads {href}, which it does not use ({used})"
+        family, face = href.rsplit("/", 1)[1].removesuffix(".woff2").split("-")  # KaTeX_Main-Regular.woff2
+        assert [family, *faces[face]] in used, f"{md} preloads {href}, which it does not use ({used})"
     visible_text = page.evaluate("document.querySelector('article').innerText")
     for raw in ("\\frac", "\\(", "\\)", "\\[", "$$"):
         assert raw not in visible_text, f"raw TeX {raw!r} visible on {md}"

@@ -52,6 +52,16 @@ def test_corrected_probabilities_two_and_k_classes():
     assert K.corrected(np.array([True, False]), np.array([0.9, 0.2])).tolist() == [0.9, 0.8]
     P = np.array([[0.2, 0.5, 0.3], [0.1, 0.1, 0.8]])
     assert K.corrected(np.array([1, 2]), P).tolist() == [0.5, 0.8]
+    # The select reads the bits of native float64: other layouts are converted first.
+    assert K.corrected(np.array([True, False]), np.array([0.9, 0.2], dtype=">f8")).tolist() == [0.9, 0.8]
+
+
+def test_exact_sums_of_float32_or_big_endian_values_are_exact():
+    values = np.array([0.1, 0.2, 0.3], dtype=np.float32)  # the ladder's rounding needs float64 arithmetic
+    for given in (values, values.astype(">f8")):
+        sums = K.ExactSums(1, 1)
+        sums.add(given, 0)
+        assert sums.value(0) == math.fsum(values.astype(float).tolist())
 
 
 def test_score_losses_equal_minus_log_softmax_and_logit_losses_the_two_column_case():

@@ -7,6 +7,7 @@ Sybil cannot: that every decimal a page's prose states is produced by an example
 from __future__ import annotations
 
 import doctest
+import hashlib
 import json
 import re
 import subprocess
@@ -16,6 +17,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 from mkdocs.utils.yaml import yaml_load
+import mkdocs_hooks
 import prebuild
 from page_markup import FIGURE_REF
 from site_map import BASE_PATH, DOCS, PAGES, ROOT, SITE_URL, hosted_url, html_path, nav_pages, parse
@@ -129,7 +131,7 @@ def test_what_a_page_loads_before_its_first_paint(built_site):
     for html in sorted(built_site.rglob("*.html")):
         text = html.read_text(encoding="utf-8")
         sheets = re.findall(r'<link rel="stylesheet"[^>]*>', text)
-        assert len(sheets) == 1 and "assets/stylesheets/site.css" in sheets[0], (html.relative_to(built_site), sheets)
+        assert len(sheets) == 1 and re.search(r'assets/stylesheets/site\.[0-9a-f]{8}\.css"', sheets[0]), (html.relative_to(built_site), sheets)
         blocking = [tag for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", text) if not re.search(r"\b(defer|async)\b", tag)]
         assert not blocking, (html.relative_to(built_site), blocking)
     # A page with formulas preloads the two fonts every formula uses; a page without, none.
@@ -139,8 +141,10 @@ def test_what_a_page_loads_before_its_first_paint(built_site):
         assert fonts == (["KaTeX_Main-Regular", "KaTeX_Math-Italic"] if 'class="katex"' in text else []), (md, fonts)
     # The one stylesheet holds Material's, mkdocstrings', KaTeX's and the site's own, and every file
     # it refers to is there.
-    stylesheet = built_site / "assets" / "stylesheets" / "site.css"
+    [stylesheet] = (built_site / "assets" / "stylesheets").glob("site.*.css")
     css = stylesheet.read_text(encoding="utf-8")
+    assert stylesheet.name == f"site.{hashlib.sha256(css.encode()).hexdigest()[:8]}.css"  # a new name for new content
+    assert css.startswith('@charset "UTF-8";') and css.count("@charset") == 1
     for part in (".md-header", ".doc-heading", ".katex", "@font-face", (built_site / "assets" / "extra.css").read_text(encoding="utf-8")[:200]):
         assert part in css, part
     targets = re.findall(r"""url\(\s*["']?(?!data:)([^"')]+)""", css)
@@ -198,6 +202,26 @@ FIGURES = {"a": fig_a, "b": fig_b, "c": fig_c, "d": fig_d}
     assert changed("return 4", "return 40") == names  # named by module code
     assert changed("return x", "return -x") == names  # a helper
     assert changed("def fig_a():\n", 'def fig_a():\n    """Docstring."""\n') == set()
+    # what runs on import stays in every key: another figure's decorator or default
+    decorated = plots.replace("def fig_d():", "@register(colour='red')\ndef fig_d(size=4):")
+    assert {prebuild.figure_code(decorated.replace("red", "blue").encode(), name, names)
+            != prebuild.figure_code(decorated.encode(), name, names) for name in names} == {True}
+    # a figure that reaches another without naming it keeps every body
+    indirect = plots.replace("return helper(1)", 'return FIGURES["c"]()')
+    assert prebuild.figure_code(indirect.replace("return 3", "return 30").encode(), "fig_a", names) != \
+        prebuild.figure_code(indirect.encode(), "fig_a", names)
+    # an attribute counts as naming it
+    attribute = plots.replace("return helper(1)", "return plots.fig_c()")
+    assert prebuild.figure_code(attribute.replace("return 3", "return 30").encode(), "fig_a", names) != \
+        prebuild.figure_code(attribute.encode(), "fig_a", names)
+
+
+def test_the_one_stylesheet_rebases_every_form_of_url():
+    # A url() of a stylesheet in assets/katex/ as the one stylesheet in assets/stylesheets/ sees it.
+    css = """a{b:url(fonts/x.woff2)} c{d:URL( "fonts/a b.woff2" )} e{f:url('img/q(1).png')}
+    g{h:url(Data:image/png;base64,AAAA)} i{j:url(https://example.org/x.png)} k{l:url(/root.png)} m{n:url(#mask)}"""
+    assert mkdocs_hooks.rebased(css, "assets/katex") == """a{b:url(../katex/fonts/x.woff2)} c{d:url("../katex/fonts/a b.woff2")} e{f:url('../katex/img/q(1).png')}
+    g{h:url(Data:image/png;base64,AAAA)} i{j:url(https://example.org/x.png)} k{l:url(/root.png)} m{n:url(#mask)}"""
 
 
 def test_search_indexes_a_formula_by_its_tex_source(built_site):
