@@ -29,9 +29,9 @@ they change.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
-import hashlib
 import re
 import subprocess
 from pathlib import Path
@@ -74,9 +74,9 @@ def on_pre_build(config):
     epoch = _SOURCE_DATE_EPOCH or last_commit_epoch()
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
-    # The one piece of state of a build: every hook receives the config, so it travels there.
     # mkdocstrings renders the API page before on_env: its templates' cache is set here.
     config.plugins["mkdocstrings"].handlers.get_handler("python").env.bytecode_cache = _template_cache()
+    # The one piece of state of a build: every hook receives the config, so it travels there.
     try:
         config.prebuilt = prebuild.prebuilt()
     except prebuild.PrebuildError as error:

@@ -56,11 +56,11 @@ APART = {
     "reference": (("scripts/other_libraries_table.py",), ("scikit-learn", "mpmath")),
     "derivations": (("scripts/derivations.py",), ("sympy",)),
 }
-# Each figure's drawings, cached by a key of their own (``figure_key``): ``figures/KEY-light.svg``. A
-# drawing depends on the library and this script only, and on plots.py as ``figure_code`` shows it.
+# Each figure's drawings, cached by a key of their own (``figure_keys``): ``figures/KEY-light.svg``. A
+# drawing depends on the library and this script only, and on plots.py as ``figure_codes`` shows it.
 FIGURE_CACHE = "figures"
 FIGURE_SOURCES = ("logloss_ref/**/*.py", "scripts/prebuild.py")
-# Names through which code can call a function of its module without naming it (``figure_code``).
+# Names through which code can call a function of its module without naming it (``figure_codes``).
 INDIRECT = {"FIGURES", "globals", "vars", "getattr", "eval", "exec", "sys", "modules", "importlib", "__import__"}
 PLOTS = ROOT / "logloss_ref" / "plots.py"
 UNFINISHED = "unfinished-"  # the name's start of a cache entry being written
@@ -152,8 +152,8 @@ def syntax_tree(source: bytes) -> ast.Module:
     return tree
 
 
-def figure_code(source: bytes, name: str, figures: set[str]) -> bytes:
-    """plots.py's code (``source``) as the figure function ``name`` can depend on it.
+def figure_codes(source: bytes, figures: set[str]) -> dict[str, bytes]:
+    """plots.py's code (``source``) as each figure function of ``figures`` can depend on it.
 
     The bodies of the other figure functions are left out, except those that it, or any other
     code of the module, names (as a name or an attribute), directly or through another such
@@ -174,20 +174,22 @@ def figure_code(source: bytes, name: str, figures: set[str]) -> bytes:
                 and any(isinstance(target, ast.Name) and target.id == "FIGURES" for target in node.targets)]
     on_import = [node for node in tree.body if node not in registry and node not in defined.values()]
     on_import += [part for node in defined.values() for part in (*node.decorator_list, node.args, node.returns) if part]
-    reached = named(on_import)
-    kept, todo = set(), [name, *(reached & defined.keys())]
-    while todo:
-        current = todo.pop()
-        if current not in kept:
-            kept.add(current)
-            body = named(defined[current].body)
-            reached |= body
-            todo += body & defined.keys()
-    if not reached & INDIRECT:
+    names_in_body = {function: named(node.body) for function, node in defined.items()}
+    bodies = {function: node.body for function, node in defined.items()}
+    codes = {}
+    for name in defined:
+        reached = named(on_import)
+        kept, todo = set(), [name, *(reached & defined.keys())]
+        while todo:
+            current = todo.pop()
+            if current not in kept:
+                kept.add(current)
+                reached |= names_in_body[current]
+                todo += names_in_body[current] & defined.keys()
         for function, node in defined.items():
-            if function not in kept:
-                node.body = [ast.Pass()]
-    return ast.dump(tree).encode()
+            node.body = bodies[function] if function in kept or reached & INDIRECT else [ast.Pass()]
+        codes[name] = ast.dump(tree).encode()
+    return codes
 
 
 def prebuilt(cache: Path | None = None) -> Prebuilt:
@@ -274,7 +276,7 @@ def compute(reference: Path | None = None, derivations: Path | None = None,
             figures: Path | None = None) -> tuple[dict, dict[str, bytes]]:
     """(the manifest, the SVG files by path). The reference values and the derivations' maths are
     read from ``reference`` and ``derivations`` if they exist, else computed and written there;
-    each drawing likewise from ``figures`` (by its key, ``figure_key``). Whatever is drawn is drawn
+    each drawing likewise from ``figures`` (by its key, ``figure_keys``). Whatever is drawn is drawn
     on every core."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -285,7 +287,7 @@ def compute(reference: Path | None = None, derivations: Path | None = None,
     from other_libraries_table import tables
 
     known = read_json(reference)
-    keys = {stem: figure_key(stem, FIGURES) for stem in FIGURES} if figures else {}
+    keys = figure_keys(FIGURES) if figures else {}
     cached = {(stem, theme): figures / f"{key}-{theme}.svg" for stem, key in keys.items() for theme in THEME_SUFFIX}
     drawn = {}
     for (stem, theme), path in cached.items():
@@ -324,10 +326,12 @@ def compute(reference: Path | None = None, derivations: Path | None = None,
     return manifest, drawn
 
 
-def figure_key(stem: str, figures: dict) -> str:
-    """The key of a figure's drawings: the library's code as its function can depend on it (``figure_code``)."""
-    code = figure_code(PLOTS.read_bytes(), figures[stem].__name__, {draw.__name__ for draw in figures.values()})
-    return hashlib.sha256(f"{stem}\0{source_key(FIGURE_SOURCES, code={PLOTS: code})}".encode()).hexdigest()[:24]
+def figure_keys(figures: dict) -> dict[str, str]:
+    """Each figure's key: the library's code as its function can depend on it (``figure_codes``)."""
+    rest = source_key(FIGURE_SOURCES, code={PLOTS: b""})  # all but plots.py, read once
+    codes = figure_codes(PLOTS.read_bytes(), {draw.__name__ for draw in figures.values()})
+    return {stem: hashlib.sha256(f"{stem}\0{rest}\0".encode() + codes[draw.__name__]).hexdigest()[:24]
+            for stem, draw in figures.items()}
 
 
 def read_json(path: Path | None):

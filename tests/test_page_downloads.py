@@ -250,18 +250,14 @@ def test_a_figure_missing_from_a_script_fails_the_check(built_site):
     script = download(built_site, "sigmoid.md", "py").read_text(encoding="utf-8")
     examples = page_examples("sigmoid.md")
     assert_script_is_the_examples(script, examples, ["sigmoid"])
-    saving = 'fig_sigmoid().savefig(HERE / "sigmoid.png")\n'
-    assert script.count(saving) == 1
-    with pytest.raises(AssertionError, match="the script saves"):
-        assert_script_is_the_examples(script.replace(saving, ""), examples, ["sigmoid"])
-    with pytest.raises(AssertionError, match="the script saves"):
-        assert_script_is_the_examples(script.replace(saving, 'fig_straight_line().savefig(HERE / "sigmoid.png")\n'), examples, ["sigmoid"])
-    importing = "from logloss_ref.plots import fig_sigmoid\n"
-    assert script.count(importing) == 1
-    with pytest.raises(AssertionError, match="the script saves"):
-        assert_script_is_the_examples(script.replace(importing, ""), examples, ["sigmoid"])
-    with pytest.raises(AssertionError, match="the script saves"):
-        assert_script_is_the_examples(script.replace(importing, "from logloss_ref.plots import fig_straight_line\n"), examples, ["sigmoid"])
+    # each line that draws the figure, dropped or naming another figure's function
+    planted = {'fig_sigmoid().savefig(HERE / "sigmoid.png")\n': 'fig_straight_line().savefig(HERE / "sigmoid.png")\n',
+               "from logloss_ref.plots import fig_sigmoid\n": "from logloss_ref.plots import fig_straight_line\n"}
+    for line, wrong in planted.items():
+        assert script.count(line) == 1
+        for replacement in ("", wrong):
+            with pytest.raises(AssertionError, match="the script saves"):
+                assert_script_is_the_examples(script.replace(line, replacement), examples, ["sigmoid"])
 
 
 def test_every_page_with_examples_links_to_both_files(built_site):

@@ -189,7 +189,7 @@ FIGURES = {"a": fig_a, "b": fig_b, "c": fig_c, "d": fig_d}
     names = {"fig_a", "fig_b", "fig_c", "fig_d"}
 
     def keys(source: str) -> dict[str, bytes]:
-        return {name: prebuild.figure_code(source.encode(), name, names) for name in sorted(names)}
+        return prebuild.figure_codes(source.encode(), names)
 
     before = keys(plots)
 
@@ -204,16 +204,16 @@ FIGURES = {"a": fig_a, "b": fig_b, "c": fig_c, "d": fig_d}
     assert changed("def fig_a():\n", 'def fig_a():\n    """Docstring."""\n') == set()
     # what runs on import stays in every key: another figure's decorator or default
     decorated = plots.replace("def fig_d():", "@register(colour='red')\ndef fig_d(size=4):")
-    assert {prebuild.figure_code(decorated.replace("red", "blue").encode(), name, names)
-            != prebuild.figure_code(decorated.encode(), name, names) for name in names} == {True}
+    assert {prebuild.figure_codes(decorated.replace("red", "blue").encode(), names)[name]
+            != prebuild.figure_codes(decorated.encode(), names)[name] for name in names} == {True}
     # a figure that reaches another without naming it keeps every body
     indirect = plots.replace("return helper(1)", 'return FIGURES["c"]()')
-    assert prebuild.figure_code(indirect.replace("return 3", "return 30").encode(), "fig_a", names) != \
-        prebuild.figure_code(indirect.encode(), "fig_a", names)
+    assert prebuild.figure_codes(indirect.replace("return 3", "return 30").encode(), names)["fig_a"] != \
+        prebuild.figure_codes(indirect.encode(), names)["fig_a"]
     # an attribute counts as naming it
     attribute = plots.replace("return helper(1)", "return plots.fig_c()")
-    assert prebuild.figure_code(attribute.replace("return 3", "return 30").encode(), "fig_a", names) != \
-        prebuild.figure_code(attribute.encode(), "fig_a", names)
+    assert prebuild.figure_codes(attribute.replace("return 3", "return 30").encode(), names)["fig_a"] != \
+        prebuild.figure_codes(attribute.encode(), names)["fig_a"]
 
 
 def test_the_one_stylesheet_rebases_every_form_of_url():
